@@ -1,0 +1,82 @@
+"""Answers and hits as JSON (the CLI contract) and as plain text for a terminal."""
+
+from __future__ import annotations
+
+from rag.answer.prompts import RELATED_LABEL
+from rag.types import Answer, Chunk, Hit
+
+
+def _chunk_fields(chunk: Chunk) -> dict:
+    return {
+        "chunk_id": chunk.chunk_id,
+        "doc_id": chunk.doc_id,
+        "title": chunk.title,
+        "section": chunk.section,
+        "start": chunk.start,
+        "end": chunk.end,
+        "text": chunk.text,
+    }
+
+
+def hit_to_json(hit: Hit) -> dict:
+    """`{rank, chunk_id, doc_id, title, section, start, end, text, score}` plus kind/scores."""
+    return {
+        "rank": hit.rank,
+        **_chunk_fields(hit.chunk),
+        "score": round(hit.score, 6),
+        "kind": hit.chunk.kind,
+        "scores": {name: round(value, 6) for name, value in hit.scores},
+    }
+
+
+def answer_to_json(answer: Answer) -> dict:
+    """`{question, answer, refused, citations, timings_ms}` plus evidence and related hits."""
+    return {
+        "question": answer.question,
+        "answer": answer.text,
+        "refused": answer.refused,
+        "citations": [
+            {
+                "n": c.n,
+                **_chunk_fields(c.chunk),
+                "kind": c.chunk.kind,
+                "spans": [list(span) for span in c.spans],
+            }
+            for c in answer.citations
+        ],
+        "sentences": [{"text": s.text, "citations": list(s.citations)} for s in answer.sentences],
+        "related": [hit_to_json(h) for h in answer.related],
+        "evidence_score": round(answer.evidence_score, 4),
+        "generator": answer.generator,
+        "timings_ms": answer.timings_ms,
+    }
+
+
+def _snippet(text: str, max_chars: int = 80) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= max_chars else flat[:max_chars] + "…"
+
+
+def answer_to_text(answer: Answer) -> str:
+    """The answer, then its numbered sources (or 可能相关 passages for a refusal)."""
+    lines = [answer.text, ""]
+    if answer.refused:
+        if answer.related:
+            lines.append(f"{RELATED_LABEL}：")
+            for hit in answer.related:
+                lines.append(f"  · 《{hit.chunk.title}》 {hit.chunk.section}：{_snippet(hit.chunk.text)}")
+    else:
+        for citation in answer.citations:
+            chunk = citation.chunk
+            where = f" › {chunk.section}" if chunk.section else ""
+            lines.append(f"[{citation.n}] 《{chunk.title}》{where}（{chunk.doc_id} {chunk.start}–{chunk.end}）")
+    return "\n".join(lines).rstrip()
+
+
+def hits_to_text(hits: list[Hit]) -> str:
+    lines = []
+    for hit in hits:
+        chunk = hit.chunk
+        lines.append(f"{hit.rank}. {hit.score:.4f} 《{chunk.title}》 {chunk.section}")
+        lines.append(f"   {_snippet(chunk.text, 120)}")
+    return "\n".join(lines)

