@@ -1,0 +1,1 @@
+"""Evaluation sets and the harness behind `rag eval`."""
