@@ -1,0 +1,141 @@
+"""Index build: files, incremental re-embedding, deletions, atomic switch, errors."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from rag.embed import make_embedder
+from rag.store import index as index_module
+from rag.store.build import build_index
+from rag.store.index import FORMAT_VERSION, IndexNotReady, current_path, load_index
+
+pytestmark = pytest.mark.unit
+
+
+class CountingEmbedder:
+    """The hashing embedder, counting the passages it is asked to embed."""
+
+    def __init__(self):
+        self.inner = make_embedder("hash")
+        self.name, self.model_id, self.dim = "hash", self.inner.model_id, self.inner.dim
+        self.passages = 0
+
+    def load(self):
+        return self
+
+    def embed_passages(self, texts):
+        self.passages += len(texts)
+        return self.inner.embed_passages(texts)
+
+    def embed_query(self, text):
+        return self.inner.embed_query(text)
+
+
+def build(seeds, index_dir, embedder=None):
+    return build_index(seeds, index_dir, embedder or CountingEmbedder(), 40, 120, progress=False)
+
+
+def test_build_writes_versioned_readable_files(corpus, tmp_path):
+    report = build(corpus, tmp_path / "index")
+    path = current_path(tmp_path / "index")
+    manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["format_version"] == FORMAT_VERSION
+    assert manifest["embedder"]["model_id"] == make_embedder("hash").model_id
+    assert {d["doc_id"] for d in manifest["documents"]} == {"gd", "data", "talent"}
+    assert all(len(d["source_sha256"]) == 64 for d in manifest["documents"])
+    assert manifest["chunk_count"] == report.chunks == sum(d["chunks"] for d in manifest["documents"])
+    lines = (path / "chunks.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == report.chunks
+    assert {"chunk_id", "doc_id", "start", "end", "text", "embed_hash"} <= set(json.loads(lines[0]))
+    for npy in (path / "bm25").glob("*.npy"):
+        np.load(npy, allow_pickle=False)  # raises if anything was pickled
+    np.load(path / "sentence_vectors.npy", allow_pickle=False)
+    loaded = load_index(tmp_path / "index")
+    assert loaded.faiss_index.ntotal == len(loaded.chunks) == report.chunks
+
+
+def test_rebuild_of_unchanged_corpus_reuses_every_vector(corpus, tmp_path):
+    first = build(corpus, tmp_path / "index")
+    ids_before = [c.chunk_id for c in load_index(tmp_path / "index").chunks]
+    embedder = CountingEmbedder()
+    second = build(corpus, tmp_path / "index", embedder)
+    assert embedder.passages == 0
+    assert second.embedded == 0 and second.reused == first.chunks
+    assert second.unchanged == sorted(second.unchanged) and set(second.unchanged) == {"gd", "data", "talent"}
+    assert [c.chunk_id for c in load_index(tmp_path / "index").chunks] == ids_before
+
+
+def test_editing_one_article_re_embeds_only_its_changed_chunks(corpus, tmp_path):
+    first = build(corpus, tmp_path / "index")
+    path = corpus / "talent.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\n新增一段关于数字人才评价的内容,强调以实绩论英雄,完善人才评价标准。\n", encoding="utf-8")
+    embedder = CountingEmbedder()
+    second = build(corpus, tmp_path / "index", embedder)
+    assert second.changed == ["talent"]
+    assert 0 < second.embedded < first.chunks
+    talent_chunks = sum(1 for c in load_index(tmp_path / "index").chunks if c.doc_id == "talent")
+    assert second.embedded <= talent_chunks
+
+
+def test_deleting_an_article_removes_its_chunks_and_vectors(corpus, tmp_path):
+    build(corpus, tmp_path / "index")
+    (corpus / "data.txt").unlink()
+    report = build(corpus, tmp_path / "index")
+    loaded = load_index(tmp_path / "index")
+    assert report.removed == ["data"]
+    assert "data" not in loaded.documents
+    assert all(c.doc_id != "data" for c in loaded.chunks)
+    assert loaded.faiss_index.ntotal == len(loaded.chunks)
+
+
+def test_crash_mid_build_leaves_previous_index_usable(corpus, tmp_path, monkeypatch):
+    build(corpus, tmp_path / "index")
+    before = [c.chunk_id for c in load_index(tmp_path / "index").chunks]
+    (corpus / "talent.txt").write_text("全新的内容。" * 30, encoding="utf-8")
+
+    def explode(*args, **kwargs):
+        raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(index_module, "_write_jsonl", explode)
+    with pytest.raises(OSError, match="simulated"):
+        build(corpus, tmp_path / "index")
+    monkeypatch.undo()
+    assert [c.chunk_id for c in load_index(tmp_path / "index").chunks] == before
+    leftovers = [p.name for p in (tmp_path / "index" / "builds").iterdir() if p.name.startswith(".tmp")]
+    assert leftovers == []
+
+
+def test_bad_file_is_skipped_with_its_name_and_the_rest_is_built(corpus, tmp_path):
+    (corpus / "broken.txt").write_bytes("坏文件".encode("gbk"))
+    report = build(corpus, tmp_path / "index")
+    assert report.documents == 3
+    assert any("broken.txt" in error for error in report.errors)
+
+
+def test_empty_seeds_folder_is_an_error_naming_it(tmp_path):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ValueError, match="no usable articles"):
+        build(tmp_path / "empty", tmp_path / "index")
+
+
+def test_missing_and_foreign_indexes_say_how_to_fix(corpus, tmp_path):
+    with pytest.raises(IndexNotReady, match="rag build"):
+        load_index(tmp_path / "nowhere")
+    build(corpus, tmp_path / "index")
+    manifest_path = current_path(tmp_path / "index") / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["format_version"] = 999
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(IndexNotReady, match="999"):
+        load_index(tmp_path / "index")
+
+
+def test_only_the_latest_build_is_kept(corpus, tmp_path):
+    build(corpus, tmp_path / "index")
+    build(corpus, tmp_path / "index")
+    builds = list((tmp_path / "index" / "builds").iterdir())
+    assert len(builds) == 1
+    assert current_path(tmp_path / "index").resolve() == builds[0].resolve()

