@@ -206,12 +206,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    print(
-        "rag eval: the evaluation harness is not built yet (tracked as its own issue). "
-        "Retrieval and refusal figures for now: `python -m eval.calibrate`.",
-        file=sys.stderr,
+    try:
+        from eval.run import DEFAULT_SETS, compare_files, run_eval, summary_table
+    except ImportError as error:
+        raise UserError(f"the evaluation harness needs the repository's eval/ folder: {error}")
+    from eval.harness import SetError
+    from rag.store.index import IndexNotReady
+
+    if args.compare:
+        try:
+            print(compare_files(Path(args.compare[0]), Path(args.compare[1])))
+        except ValueError as error:
+            raise UserError(str(error)) from None
+        return 0
+    settings = _settings(
+        args, index_dir=args.index, retriever=args.retriever, generator=args.generator
     )
-    return 2
+    sets = args.set or list(DEFAULT_SETS)
+    try:
+        summary = run_eval(settings, sets, args.out, progress=not args.quiet)
+    except (SetError, IndexNotReady, ValueError) as error:
+        raise UserError(str(error)) from None
+    print(summary_table(summary["sets"]))
+    print(f"\nwrote report.md, report.html, results.jsonl, summary.json to {args.out}")
+    return 0
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -252,7 +270,19 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--index", type=Path, help="index folder (default index/)")
     serve.set_defaults(run=cmd_serve)
 
-    evaluate = commands.add_parser("eval", help="run the evaluation suite")
+    evaluate = commands.add_parser("eval", help="run the evaluation suite and write a report")
+    evaluate.add_argument(
+        "--set", type=Path, action="append",
+        help="question file (JSON lines, dev/test format; repeat; default dev and test)",
+    )
+    evaluate.add_argument("--out", type=Path, default=Path("eval/out"), help="report folder")
+    evaluate.add_argument("--index", type=Path, help="index folder (default index/)")
+    evaluate.add_argument("--retriever", help="bm25, dense or hybrid (default)")
+    evaluate.add_argument("--generator", help="answer generator (default extractive)")
+    evaluate.add_argument(
+        "--compare", nargs=2, metavar=("A.json", "B.json"), help="show deltas of two summary.json"
+    )
+    evaluate.add_argument("--quiet", action="store_true", help="no progress bar")
     evaluate.set_defaults(run=cmd_eval)
     return parser
 

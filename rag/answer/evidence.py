@@ -57,9 +57,9 @@ class EvidenceModel:
     """Scores sentences and decides whether the evidence supports answering at all."""
 
     # Fitted by `python -m eval.calibrate` on eval/dev.jsonl (83 questions, 16 unanswerable).
-    weights: tuple[float, ...] = (0.3619, -0.3604, 23.7117, 0.8212, -0.5207)
-    bias: float = -21.9559
-    threshold: float = 0.4281
+    weights: tuple[float, ...] = (0.3816, -0.3504, 22.6755, 0.7159, -0.8871)
+    bias: float = -20.9503
+    threshold: float = 0.4477
     # Semantic similarity (e5 cosines sit around 0.75–0.9) is centred before weighting.
     similarity_centre: float = 0.0
     unknown_idf: float = 6.0

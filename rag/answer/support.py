@@ -1,0 +1,102 @@
+"""A lexical support judge: is an answer sentence backed by the passages it cites?
+
+Shared by the evaluation suite (citation recall/precision) and, for generated answers, the
+grounding guard. Works on the normalised view, so script and width never matter:
+
+* `score`: the share of the sentence's content-character bigrams that occur in the passages;
+* `missing`: numbers and named things (《titles》, “terms”, Latin words) of the sentence that
+  occur in none of the passages. A sentence is supported when its score reaches the
+  threshold (calibrated on eval/support_labels.jsonl) and nothing is missing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rag.ingest.normalize import normalize_for_match
+
+# Calibrated by `python -m eval.support_calibration` on the hand-labelled sample.
+SUPPORT_THRESHOLD = 0.8
+
+_STOP_CHARS = set("的了和与及或是在对等为以而并也都就将把被从由于其之这那有个着过又还要能会可该各此所则即但因如向到给让使吗呢吧啊么")
+_NUMBER = re.compile(
+    r"\d+(?:[.,]\d+)*%?|[〇一二三四五六七八九十百千万亿两]{2,}"
+    r"|[一二三四五六七八九十两]+[个项种类级次位家条要维方点大]"
+)
+_PROPER_TAGS = ("nr", "ns", "nt", "nz")
+_TITLE = re.compile(r"《([^》]{1,40})》")
+_QUOTED = re.compile(r"[“\"「]([^”\"」]{2,20})[”\"」]")
+_LATIN = re.compile(r"[a-z][a-z0-9+\-]{1,}")
+
+
+@dataclass(frozen=True)
+class Judgement:
+    score: float
+    missing: tuple[str, ...]
+    supported: bool
+
+
+def content_chars(text: str) -> str:
+    """Normalised letters, digits and CJK characters, without function characters."""
+    view = normalize_for_match(text)
+    return "".join(c for c in view if c.isalnum() and c not in _STOP_CHARS)
+
+
+def _bigrams(chars: str) -> list[str]:
+    if len(chars) < 2:
+        return [chars] if chars else []
+    return [chars[i : i + 2] for i in range(len(chars) - 1)]
+
+
+def support_score(sentence: str, passages: list[str]) -> float:
+    """Share of the sentence's content bigrams found in the passages (0 when none cited)."""
+    grams = _bigrams(content_chars(sentence))
+    if not grams:
+        return 1.0
+    pool = set()
+    for passage in passages:
+        pool.update(_bigrams(content_chars(passage)))
+    return sum(g in pool for g in grams) / len(grams)
+
+
+@lru_cache(maxsize=1)
+def _pos_tagger():
+    """A private jieba part-of-speech tagger, built on first use (about a second)."""
+    import logging
+
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.posseg.POSTokenizer(jieba.Tokenizer())
+
+
+def proper_names(text: str) -> list[str]:
+    """People, places, organisations and other proper nouns jieba recognises (2+ chars)."""
+    return [w.word for w in _pos_tagger().cut(text) if w.flag in _PROPER_TAGS and len(w.word) >= 2]
+
+
+def key_facts(sentence: str) -> list[str]:
+    """Numbers and named things in a sentence, normalised."""
+    view = normalize_for_match(sentence)
+    facts = _NUMBER.findall(view) + _TITLE.findall(view) + _QUOTED.findall(view)
+    facts += _LATIN.findall(view) + proper_names(view)
+    return list(dict.fromkeys(f.strip() for f in facts if f.strip()))
+
+
+def missing_facts(sentence: str, passages: list[str]) -> list[str]:
+    """Key facts of the sentence that none of the passages contains."""
+    pool = normalize_for_match("\n".join(passages))
+    pool_compact = "".join(pool.split())
+    return [f for f in key_facts(sentence) if f not in pool and "".join(f.split()) not in pool_compact]
+
+
+def judge(sentence: str, passages: list[str], threshold: float = SUPPORT_THRESHOLD) -> Judgement:
+    """Support score, missing facts and the verdict for one sentence."""
+    if not passages:
+        return Judgement(0.0, tuple(key_facts(sentence)), False)
+    score = support_score(sentence, passages)
+    missing = tuple(missing_facts(sentence, passages))
+    return Judgement(score, missing, score >= threshold and not missing)
