@@ -24,6 +24,7 @@ from eval.metrics import (
     ndcg_at,
     reciprocal_rank,
 )
+from rag.answer.ask import GeneratorError
 from rag.answer.validate import QuestionError, validate_question
 
 REQUIRED = ("id", "question", "answerable", "gold")
@@ -73,7 +74,10 @@ def evaluate_row(row: dict, retriever, generator, top_k: int, max_chars: int) ->
     started = time.perf_counter()
     hits = retriever.retrieve(question, top_k=max(RETRIEVAL_DEPTH, top_k))
     retrieved = time.perf_counter()
-    answer = generator.generate(question, hits[:top_k])
+    try:
+        answer = generator.generate(question, hits[:top_k])
+    except GeneratorError as error:
+        return {**result, "error": str(error)}
     composed = time.perf_counter()
     chunks = [h.chunk for h in hits]
     result["retrieved"] = [

@@ -16,7 +16,10 @@ from rag.store.index import index_exists, load_index
 DEFAULT_SETS = (Path("eval/dev.jsonl"), Path("eval/test.jsonl"))
 
 
-def run_eval(settings: Settings, sets: list[Path], out_dir: Path, progress: bool = True) -> dict:
+def run_eval(
+    settings: Settings, sets: list[Path], out_dir: Path, progress: bool = True,
+    api_key: str | None = None,
+) -> dict:
     """Evaluate each set with the configured pipeline; returns the summary written to disk."""
     from rag.wiring import embedder_for, make_generator, make_retriever
 
@@ -31,7 +34,7 @@ def run_eval(settings: Settings, sets: list[Path], out_dir: Path, progress: bool
     index = load_index(settings.index_dir)
     embedder.load()
     retriever = make_retriever(settings, index, embedder)
-    generator = make_generator(settings, index, embedder)
+    generator = make_generator(settings, index, embedder, api_key=api_key)
     results, summaries, by_type = [], {}, {}
     for name, rows in loaded.items():
         rows_out = run_rows(rows, retriever, generator, settings.top_k,

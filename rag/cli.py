@@ -73,7 +73,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 class _Session:
     """Index, embedder, retriever and generator, loaded once per command."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, need_generator: bool = True) -> None:
         from rag.store.index import IndexNotReady, load_index
         from rag.wiring import embedder_for, make_generator, make_retriever
 
@@ -81,7 +81,13 @@ class _Session:
             self.index = load_index(settings.index_dir)
             embedder = embedder_for(settings).load()
             self.retriever = make_retriever(settings, self.index, embedder)
-            self.generator = make_generator(settings, self.index, embedder)
+            self.generator = (
+                make_generator(
+                    settings, self.index, embedder, api_key=os.environ.get(settings.llm_api_key_env)
+                )
+                if need_generator
+                else None
+            )
         except (IndexNotReady, ValueError) as error:
             raise UserError(str(error)) from None
         self.settings = settings
@@ -120,7 +126,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     from rag.answer.render import hit_to_json, hits_to_text
     from rag.answer.validate import QuestionError, validate_question
 
-    session = _Session(_settings(args, index_dir=args.index, retriever=args.retriever))
+    session = _Session(
+        _settings(args, index_dir=args.index, retriever=args.retriever), need_generator=False
+    )
     doc_ids = session.doc_ids(args.doc)
     k = args.k or session.settings.top_k
 
@@ -153,11 +161,16 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from rag.answer.ask import ask
+    from rag.answer.ask import GeneratorError, ask
     from rag.answer.render import answer_to_json, answer_to_text
     from rag.answer.validate import QuestionError
 
-    session = _Session(_settings(args, index_dir=args.index, retriever=args.retriever))
+    session = _Session(
+        _settings(
+            args, index_dir=args.index, retriever=args.retriever, generator=args.generator,
+            llm_base_url=args.llm_base_url, llm_model=args.llm_model,
+        )
+    )
     doc_ids = session.doc_ids(args.doc)
     k = args.k or session.settings.top_k
 
@@ -176,7 +189,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             if error is None:
                 try:
                     out = {"id": row_id, **answer_to_json(answer(question))}
-                except QuestionError as problem:
+                except (QuestionError, GeneratorError) as problem:
                     out = {"id": row_id, "question": question, "error": str(problem)}
             else:
                 out = {"id": row_id, "error": error}
@@ -186,7 +199,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         raise UserError("give a question, or --jsonl to read questions from stdin")
     try:
         result = answer(args.question)
-    except QuestionError as problem:
+    except (QuestionError, GeneratorError) as problem:
         raise UserError(str(problem)) from None
     if args.json:
         _print_json(answer_to_json(result))
@@ -197,12 +210,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args, index_dir=args.index, host=args.host, port=args.port)
-    print(
-        "rag serve: the chat UI is not built yet (tracked as its own issue). "
-        f"The index at {settings.index_dir} is ready: try `rag ask \"问题\"`.",
-        file=sys.stderr,
-    )
-    return 2
+    try:
+        from ui.app import serve
+    except ImportError as error:
+        raise UserError(
+            f"the chat UI needs gradio: pip install -e '.[ui]' ({error})"
+        ) from None
+    # Builds the index first if it is missing (saying so), loads models and index once.
+    return serve(settings)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -220,11 +235,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
             raise UserError(str(error)) from None
         return 0
     settings = _settings(
-        args, index_dir=args.index, retriever=args.retriever, generator=args.generator
+        args, index_dir=args.index, retriever=args.retriever, generator=args.generator,
+        llm_base_url=args.llm_base_url, llm_model=args.llm_model,
     )
     sets = args.set or list(DEFAULT_SETS)
     try:
-        summary = run_eval(settings, sets, args.out, progress=not args.quiet)
+        summary = run_eval(
+            settings, sets, args.out, progress=not args.quiet,
+            api_key=os.environ.get(settings.llm_api_key_env),
+        )
     except (SetError, IndexNotReady, ValueError) as error:
         raise UserError(str(error)) from None
     print(summary_table(summary["sets"]))
@@ -256,6 +275,10 @@ def make_parser() -> argparse.ArgumentParser:
         sub.add_argument("-k", type=int, help="number of passages (default from settings)")
         sub.add_argument("--index", type=Path, help="index folder (default index/)")
         sub.add_argument("--retriever", help="bm25, dense or hybrid (default)")
+        if name == "ask":
+            sub.add_argument("--generator", help="extractive (default), openai or transformers")
+            sub.add_argument("--llm-base-url", help="OpenAI-compatible endpoint URL")
+            sub.add_argument("--llm-model", help="model name served at the endpoint")
         sub.add_argument("--doc", action="append", help="restrict to this document id (repeat)")
         mode = sub.add_mutually_exclusive_group()
         mode.add_argument("--json", action="store_true", help="print JSON")
@@ -278,7 +301,9 @@ def make_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--out", type=Path, default=Path("eval/out"), help="report folder")
     evaluate.add_argument("--index", type=Path, help="index folder (default index/)")
     evaluate.add_argument("--retriever", help="bm25, dense or hybrid (default)")
-    evaluate.add_argument("--generator", help="answer generator (default extractive)")
+    evaluate.add_argument("--generator", help="extractive (default), openai or transformers")
+    evaluate.add_argument("--llm-base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1")
+    evaluate.add_argument("--llm-model", help="model name served at the endpoint")
     evaluate.add_argument(
         "--compare", nargs=2, metavar=("A.json", "B.json"), help="show deltas of two summary.json"
     )

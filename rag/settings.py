@@ -47,6 +47,17 @@ class Settings:
     max_question_chars: int = 500
     max_sentences: int = 4
     refusal_threshold: float | None = None  # None: the calibrated default
+    # Generation with an LLM (generator = "openai" or "transformers")
+    llm_base_url: str = "http://127.0.0.1:8000/v1"
+    llm_model: str = ""
+    llm_api_key_env: str = "OPENAI_API_KEY"  # the *name* of the variable holding the key
+    llm_timeout_s: float = 60.0
+    llm_retries: int = 2
+    llm_model_dir: str = ""
+    llm_device: str = "cpu"
+    llm_max_new_tokens: int = 384
+    llm_temperature: float = 0.1
+    guard_mode: str = "remove"  # remove | mark unsupported sentences
     # Serving
     host: str = "127.0.0.1"
     port: int = 7860
@@ -135,6 +146,7 @@ def _check(settings: Settings) -> None:
         "retriever": RETRIEVERS,
         "fusion": FUSIONS,
         "generator": GENERATORS,
+        "guard_mode": ("mark", "remove"),
     }
     for key, allowed in choices.items():
         if getattr(settings, key) not in allowed:
@@ -147,5 +159,10 @@ def _check(settings: Settings) -> None:
         )
     if settings.top_k < 1 or settings.top_k > 50:
         raise SettingsError(f"top_k={settings.top_k} must be between 1 and 50")
+    if settings.llm_timeout_s <= 0 or settings.llm_retries < 0:
+        raise SettingsError(
+            f"llm_timeout_s={settings.llm_timeout_s} must be > 0 and "
+            f"llm_retries={settings.llm_retries} must be >= 0"
+        )
     if not 1 <= settings.port <= 65535:
         raise SettingsError(f"port={settings.port} must be between 1 and 65535")

@@ -75,6 +75,7 @@ class AnswerSentence:
 
     text: str
     citations: tuple[int, ...]
+    supported: bool = True  # False only when the guard marks (instead of removing) a sentence
 
 
 @dataclass(frozen=True)
@@ -87,4 +88,5 @@ class Answer:
     related: tuple[Hit, ...] = ()  # 可能相关 passages shown with a refusal
     evidence_score: float = 0.0
     generator: str = "extractive"
+    removed: tuple[tuple[str, str], ...] = ()  # (sentence, reason) dropped by the grounding guard
     timings_ms: dict[str, float] = field(default_factory=dict, compare=False)

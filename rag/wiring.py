@@ -72,7 +72,38 @@ def _extractive(settings: Settings, index: LoadedIndex, embedder: Embedder):
     )
 
 
-GENERATORS: dict[str, Callable] = {"extractive": _extractive}
+def _openai(settings: Settings, index: LoadedIndex, embedder: Embedder, api_key: str | None = None):
+    from rag.answer.openai_compat import OpenAIGenerator
+
+    return OpenAIGenerator(
+        settings.llm_base_url,
+        settings.llm_model,
+        api_key=api_key,
+        timeout_s=settings.llm_timeout_s,
+        retries=settings.llm_retries,
+        temperature=settings.llm_temperature,
+        max_tokens=settings.llm_max_new_tokens,
+        guard_mode=settings.guard_mode,
+    )
+
+
+def _transformers(settings: Settings, index: LoadedIndex, embedder: Embedder, api_key=None):
+    from rag.answer.local_transformers import TransformersGenerator
+
+    return TransformersGenerator(
+        settings.llm_model_dir,
+        device=settings.llm_device,
+        max_new_tokens=settings.llm_max_new_tokens,
+        guard_mode=settings.guard_mode,
+        num_threads=settings.num_threads,
+    ).load()
+
+
+GENERATORS: dict[str, Callable] = {
+    "extractive": lambda settings, index, embedder, api_key=None: _extractive(settings, index, embedder),
+    "openai": _openai,
+    "transformers": _transformers,
+}
 
 
 def make_retriever(settings: Settings, index: LoadedIndex, embedder: Embedder) -> Retriever:
@@ -85,9 +116,13 @@ def make_retriever(settings: Settings, index: LoadedIndex, embedder: Embedder) -
     return RETRIEVERS[settings.retriever](settings, index, embedder)
 
 
-def make_generator(settings: Settings, index: LoadedIndex, embedder: Embedder):
+def make_generator(
+    settings: Settings, index: LoadedIndex, embedder: Embedder, api_key: str | None = None
+):
+    """The configured generator; `api_key` is read by the entry point from the variable
+    named by `settings.llm_api_key_env` (library code reads no environment)."""
     if settings.generator not in GENERATORS:
         raise ValueError(
             f"unknown generator {settings.generator!r}; choose one of {sorted(GENERATORS)}"
         )
-    return GENERATORS[settings.generator](settings, index, embedder)
+    return GENERATORS[settings.generator](settings, index, embedder, api_key=api_key)

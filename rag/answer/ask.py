@@ -12,6 +12,10 @@ from rag.retrieve.base import Retriever
 from rag.types import Answer, Hit
 
 
+class GeneratorError(RuntimeError):
+    """A generator's backend failed (server down, model crashed); the message says where."""
+
+
 class Generator(Protocol):
     """Writes an `Answer` (cited, or a refusal) from a question and retrieved hits."""
 

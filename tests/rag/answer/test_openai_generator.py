@@ -1,0 +1,81 @@
+"""The OpenAI-compatible generator against a fake server on loopback (no network)."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from rag.answer.ask import GeneratorError, ask
+from rag.answer.openai_compat import OpenAIGenerator
+from rag.answer.prompts import REFUSAL
+
+pytestmark = pytest.mark.unit
+
+
+def make(fake_llm, **options) -> OpenAIGenerator:
+    return OpenAIGenerator(fake_llm.url, "fake-qwen", api_key="sk-test", timeout_s=5, backoff_s=0.01, **options)
+
+
+@pytest.mark.parametrize("stream", [True, False])
+def test_fabricated_and_badly_cited_sentences_are_removed(fake_llm, tiny_session, stream):
+    _, retriever, _ = tiny_session
+    generator = make(fake_llm, stream=stream)
+    answer = ask("广东数字政府改革建设工作领导小组由谁担任组长？", retriever, generator)
+    assert not answer.refused and answer.generator == "openai"
+    assert "世界银行" not in answer.text and "博物馆" not in answer.text
+    removed = dict(answer.removed)
+    assert any("999" in reason for reason in removed.values())
+    assert "引用了不存在的资料编号" in removed.values()
+    assert all(s.citations for s in answer.sentences)
+    request = fake_llm.requests[-1]
+    assert request["stream"] is stream and request["model"] == "fake-qwen"
+    assert request["messages"][0]["role"] == "system" and "<passages>" in request["messages"][1]["content"]
+
+
+def test_streaming_yields_deltas_then_the_guarded_answer(fake_llm, tiny_session):
+    _, retriever, _ = tiny_session
+    hits = retriever.retrieve("领导小组组长", top_k=3)
+    fake_llm.replies.append("广东成立由省长任组长的数字政府改革建设工作领导小组,统筹推进全省改革。[1]")
+    items = list(make(fake_llm).stream("领导小组组长", hits))
+    deltas, final = items[:-1], items[-1]
+    assert len(deltas) > 3 and all(isinstance(d, str) for d in deltas)
+    assert "".join(deltas).endswith("[1]")
+    assert not final.refused and final.text.endswith("[1]")
+
+
+def test_model_refusal_passes_through(fake_llm, tiny_session):
+    _, retriever, _ = tiny_session
+    fake_llm.replies.append(REFUSAL)
+    answer = ask("明天会下雨吗", retriever, make(fake_llm))
+    assert answer.refused and answer.text == REFUSAL
+
+
+def test_server_errors_are_retried_then_reported(fake_llm, tiny_session):
+    _, retriever, _ = tiny_session
+    fake_llm.replies.extend([503, "广东成立由省长任组长的数字政府改革建设工作领导小组,统筹推进全省改革。[1]"])
+    answer = ask("领导小组组长", retriever, make(fake_llm, retries=2))
+    assert not answer.refused  # one 503, then success
+    fake_llm.replies.extend([500, 500, 500])
+    with pytest.raises(GeneratorError, match="HTTP 500"):
+        ask("领导小组组长", retriever, make(fake_llm, retries=2))
+    fake_llm.replies.append(400)
+    with pytest.raises(GeneratorError, match="HTTP 400"):  # not retried
+        ask("领导小组组长", retriever, make(fake_llm, retries=2))
+
+
+def test_server_down_is_a_clear_error(tiny_session):
+    _, retriever, _ = tiny_session
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    generator = OpenAIGenerator(f"http://127.0.0.1:{port}/v1", "m", timeout_s=2, retries=1, backoff_s=0.01)
+    with pytest.raises(GeneratorError, match=f"127.0.0.1:{port}"):
+        ask("领导小组组长", retriever, generator)
+
+
+def test_configuration_errors_name_the_setting():
+    with pytest.raises(ValueError, match="llm_base_url"):
+        OpenAIGenerator("localhost:8000", "m")
+    with pytest.raises(ValueError, match="llm_model"):
+        OpenAIGenerator("http://127.0.0.1:8000/v1", "")
