@@ -137,7 +137,16 @@ def _pack(
         if last[-1][1] - moved[0] > max_chars or previous[-2][1] - previous[0][0] < min_chars:
             break
         chunks[-2:] = [previous[:-1], [moved] + last]
-    return [(c[0][0], c[-1][1]) for c in chunks]
+    # A chunk is left short when a paragraph opened it and the next sentence did not fit:
+    # fold it into the chunk before it where that stays within max_chars.
+    packed: list[list[tuple[int, int, bool]]] = []
+    for chunk in chunks:
+        short = chunk[-1][1] - chunk[0][0] < min_chars
+        if packed and short and chunk[-1][1] - packed[-1][0][0] <= max_chars:
+            packed[-1] = packed[-1] + chunk
+        else:
+            packed.append(chunk)
+    return [(c[0][0], c[-1][1]) for c in packed]
 
 
 def chunk_document(document: Document, min_chars: int = 120, max_chars: int = 350) -> list[Chunk]:
