@@ -122,6 +122,20 @@ def _read_jsonl_questions(stream):
         yield row.get("id"), question, None
 
 
+def _answer_jsonl(handle, errors: tuple[type[Exception], ...]) -> int:
+    """Apply `handle(question) -> dict` to each stdin JSON line; one output line per input."""
+    for row_id, question, error in _read_jsonl_questions(sys.stdin):
+        if error is None:
+            try:
+                out = {"id": row_id, **handle(question)}
+            except errors as problem:
+                out = {"id": row_id, "question": question, "error": str(problem)}
+        else:
+            out = {"id": row_id, "error": error}
+        print(json.dumps(out, ensure_ascii=False), flush=True)
+    return 0
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     from rag.answer.render import hit_to_json, hits_to_text
     from rag.answer.validate import QuestionError, validate_question
@@ -137,16 +151,9 @@ def cmd_search(args: argparse.Namespace) -> int:
         return session.retriever.retrieve(question, top_k=k, doc_ids=doc_ids)
 
     if args.jsonl:
-        for row_id, question, error in _read_jsonl_questions(sys.stdin):
-            if error is None:
-                try:
-                    out = {"id": row_id, "hits": [hit_to_json(h) for h in search(question)]}
-                except QuestionError as problem:
-                    out = {"id": row_id, "error": str(problem)}
-            else:
-                out = {"id": row_id, "error": error}
-            print(json.dumps(out, ensure_ascii=False), flush=True)
-        return 0
+        return _answer_jsonl(
+            lambda question: {"hits": [hit_to_json(h) for h in search(question)]}, (QuestionError,)
+        )
     if args.question is None:
         raise UserError("give a question, or --jsonl to read questions from stdin")
     try:
@@ -185,16 +192,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
         )
 
     if args.jsonl:
-        for row_id, question, error in _read_jsonl_questions(sys.stdin):
-            if error is None:
-                try:
-                    out = {"id": row_id, **answer_to_json(answer(question))}
-                except (QuestionError, GeneratorError) as problem:
-                    out = {"id": row_id, "question": question, "error": str(problem)}
-            else:
-                out = {"id": row_id, "error": error}
-            print(json.dumps(out, ensure_ascii=False), flush=True)
-        return 0
+        return _answer_jsonl(
+            lambda question: answer_to_json(answer(question)), (QuestionError, GeneratorError)
+        )
     if args.question is None:
         raise UserError("give a question, or --jsonl to read questions from stdin")
     try:

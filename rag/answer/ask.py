@@ -5,23 +5,11 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Collection
-from typing import Protocol
 
+from rag.answer.base import Generator, GeneratorError  # noqa: F401 (re-exported)
 from rag.answer.validate import MAX_QUESTION_CHARS, validate_question
 from rag.retrieve.base import Retriever
-from rag.types import Answer, Hit
-
-
-class GeneratorError(RuntimeError):
-    """A generator's backend failed (server down, model crashed); the message says where."""
-
-
-class Generator(Protocol):
-    """Writes an `Answer` (cited, or a refusal) from a question and retrieved hits."""
-
-    name: str
-
-    def generate(self, question: str, hits: list[Hit]) -> Answer: ...
+from rag.types import Answer
 
 
 def ask(

@@ -15,7 +15,7 @@ from rag.answer.evidence import (
     has_number,
     question_terms,
 )
-from rag.answer.prompts import REFUSAL
+from rag.answer.base import refusal
 from rag.embed.base import Embedder
 from rag.ingest.normalize import detect_script, normalize_for_match, to_script
 from rag.ingest.chunk import chunk_slice, sentence_spans
@@ -179,14 +179,7 @@ class ExtractiveGenerator:
         candidates = self.candidates(question, hits)
         strength = self.evidence.probability(self.features(question, hits, candidates))
         if not candidates or strength < self.evidence.threshold:
-            return Answer(
-                question=question,
-                text=REFUSAL,
-                refused=True,
-                related=tuple(hits[:3]),
-                evidence_score=strength,
-                generator=self.name,
-            )
+            return refusal(question, hits, self.name, evidence_score=strength)
         script = detect_script(question)
         numbers: dict[str, int] = {}
         spans: dict[str, list[tuple[int, int]]] = {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from rag.answer.base import refusal
 from rag.answer.prompts import GUARD_MARK, REFUSAL
 from rag.answer.support import SUPPORT_THRESHOLD, judge, support_score
 from rag.ingest.chunk import chunk_slice, sentence_spans
@@ -54,17 +55,6 @@ def is_refusal(text: str) -> bool:
     return _REFUSAL_VIEW in normalize_for_match(text)
 
 
-def refusal(question: str, hits: list[Hit], generator: str, removed=()) -> Answer:
-    return Answer(
-        question=question,
-        text=REFUSAL,
-        refused=True,
-        related=tuple(hits[:3]),
-        generator=generator,
-        removed=tuple(removed),
-    )
-
-
 def guard_answer(
     question: str,
     text: str,
@@ -96,7 +86,7 @@ def guard_answer(
         if mode == "mark" and valid:
             kept.append((sentence, valid, False))
     if not any(supported for _, _, supported in kept):
-        return refusal(question, hits, generator, removed)
+        return refusal(question, hits, generator, removed=removed)
     # Renumber citations 1..k in order of first appearance.
     numbering: dict[int, int] = {}
     for _, numbers, _ in kept:

@@ -10,8 +10,8 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from rag.answer.ask import GeneratorError
-from rag.answer.guard import guard_answer, refusal
+from rag.answer.base import GeneratorError, last_answer, refusal, stream_then_guard
+from rag.answer.guard import guard_answer
 from rag.answer.llm_prompt import render_messages
 from rag.types import Answer, Hit
 
@@ -81,19 +81,15 @@ class TransformersGenerator:
             raise GeneratorError(f"local model {self.model_dir} failed: {failure[0]}") from failure[0]
 
     def stream(self, question: str, hits: list[Hit]) -> Iterator[str | Answer]:
-        """Raw text deltas, then the guarded `Answer` as the last item."""
+        """Raw text pieces as they arrive, then the guarded `Answer` as the last item."""
         if not hits:
             yield refusal(question, hits, self.name)
             return
-        pieces: list[str] = []
-        for delta in self.stream_text(render_messages(question, hits)):
-            pieces.append(delta)
-            yield delta
-        yield guard_answer(question, "".join(pieces), hits, self.name, self.guard_mode)
+        messages = render_messages(question, hits)
+        deltas = self.stream_text(messages)
+        yield from stream_then_guard(
+            deltas, lambda text: guard_answer(question, text, hits, self.name, self.guard_mode)
+        )
 
     def generate(self, question: str, hits: list[Hit]) -> Answer:
-        answer = None
-        for item in self.stream(question, hits):
-            if isinstance(item, Answer):
-                answer = item
-        return answer
+        return last_answer(self.stream(question, hits))

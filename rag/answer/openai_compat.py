@@ -13,8 +13,8 @@ from collections.abc import Iterator
 
 import httpx
 
-from rag.answer.ask import GeneratorError
-from rag.answer.guard import guard_answer, refusal
+from rag.answer.base import GeneratorError, last_answer, refusal, stream_then_guard
+from rag.answer.guard import guard_answer
 from rag.answer.llm_prompt import render_messages
 from rag.types import Answer, Hit
 
@@ -130,24 +130,15 @@ class OpenAIGenerator:
             client.close()
 
     def stream(self, question: str, hits: list[Hit]) -> Iterator[str | Answer]:
-        """Raw text deltas as they arrive, then the guarded `Answer` as the last item."""
+        """Raw text pieces as they arrive, then the guarded `Answer` as the last item."""
         if not hits:
             yield refusal(question, hits, self.name)
             return
         messages = render_messages(question, hits)
-        pieces: list[str] = []
-        if self.streaming:
-            for delta in self.stream_text(messages):
-                pieces.append(delta)
-                yield delta
-        else:
-            pieces.append(self.complete(messages))
-            yield pieces[-1]
-        yield guard_answer(question, "".join(pieces), hits, self.name, self.guard_mode)
+        deltas = self.stream_text(messages) if self.streaming else iter([self.complete(messages)])
+        yield from stream_then_guard(
+            deltas, lambda text: guard_answer(question, text, hits, self.name, self.guard_mode)
+        )
 
     def generate(self, question: str, hits: list[Hit]) -> Answer:
-        answer = None
-        for item in self.stream(question, hits):
-            if isinstance(item, Answer):
-                answer = item
-        return answer
+        return last_answer(self.stream(question, hits))
