@@ -1,0 +1,192 @@
+"""The chat's actions over the tiny index: streaming, refusals, errors, follow-ups, panel, feedback."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer.prompts import ERROR_EMPTY, REFUSAL, RELATED_LABEL
+from ui import strings as S
+from ui.chat import Chat, messages, stream_cuts, turn_of_message
+from ui.engine import Engine
+from ui.logs import read_jsonl
+
+pytestmark = pytest.mark.unit
+
+ANSWERABLE = "广东由谁担任数字政府改革建设工作领导小组组长？"
+UNRELATED = "家常红烧肉应该怎么做？需要哪些调料？"
+
+
+@pytest.fixture
+def chat(tiny_engine, tmp_path):
+    from ui.logs import Logs
+
+    return Chat(tiny_engine, Logs(tmp_path / "data"), stream_delay=0)
+
+
+def run(chat, question, turns=(), doc_ids=None, script="original", top_k=5):
+    """All updates of one question, and the last one."""
+    updates = list(chat.respond(question, list(turns), doc_ids, script, top_k, "sess"))
+    return updates, updates[-1]
+
+
+def test_answer_streams_then_completes_with_citation_links(chat):
+    updates, (box, chat_messages, turns, panel, view) = run(chat, ANSWERABLE)
+    assert box == ""
+    assert "rag-pending" in updates[0][1][-1]["content"]  # the question shows at once
+    streaming = [u for u in updates if "rag-streaming" in u[1][-1]["content"]]
+    assert len(streaming) >= 3
+    lengths = [len(u[1][-1]["content"]) for u in streaming]
+    assert lengths == sorted(lengths)  # the answer grows piece by piece
+    assert streaming[0][3] is not None  # the sources panel opens with the first piece
+    final = chat_messages[-1]["content"]
+    assert "rag-done" in final and 'href="#rag-cite-0-1"' in final
+    assert chat_messages[0] == {"role": "user", "content": f'<div class="rag-q">{ANSWERABLE}</div>'}
+    assert turns[0]["outcome"] == "answer" and view == {"turn": 0, "mode": "sources", "kind": "citation", "n": 1}
+    assert "<mark" in panel and "省長" in panel or "省长" in panel
+
+
+def test_refusal_looks_different_and_lists_related_passages(chat):
+    _, (_, chat_messages, turns, panel, view) = run(chat, UNRELATED)
+    final = chat_messages[-1]["content"]
+    assert "rag-refusal" in final and REFUSAL in final and RELATED_LABEL in final
+    assert 'href="#rag-rel-0-1"' in final
+    assert turns[0]["outcome"] == "refusal" and view["kind"] == "related"
+    assert RELATED_LABEL in panel and "rag-card is-open" in panel
+
+
+@pytest.mark.parametrize(
+    "question, doc_ids, message",
+    [
+        ("   ", None, ERROR_EMPTY),
+        ("问" * 600, None, "问题过长"),
+        (ANSWERABLE, [], S.ERROR_NO_DOCS),
+        ("数据\x07", None, "控制字符"),
+    ],
+)
+def test_bad_questions_become_friendly_chat_messages(chat, question, doc_ids, message):
+    _, (_, chat_messages, turns, panel, view) = run(chat, question, doc_ids=doc_ids)
+    assert "rag-error" in chat_messages[-1]["content"] and message in chat_messages[-1]["content"]
+    assert "Traceback" not in chat_messages[-1]["content"]
+    assert turns[-1]["outcome"] == "error" and panel is None and view is None
+    audit = read_jsonl(chat.logs.audit_path)
+    assert audit[-1]["outcome"] == "error" and message in audit[-1]["error"]
+
+
+def test_engine_not_ready_and_index_missing(tmp_path, tiny_settings):
+    from ui.logs import Logs
+
+    waiting = Chat(Engine(tiny_settings, log=lambda line: None), Logs(tmp_path), stream_delay=0)
+    _, (_, chat_messages, *_) = run(waiting, ANSWERABLE)
+    assert S.ERROR_NOT_READY in chat_messages[-1]["content"]
+
+    missing = tiny_settings.replace(index_dir=tmp_path / "none", seeds_dir=tmp_path / "no-seeds")
+    engine = Engine(missing, log=lambda line: None).start(background=False)
+    assert engine.status()[0] == "failed"
+    _, (_, chat_messages, *_) = run(Chat(engine, Logs(tmp_path), stream_delay=0), ANSWERABLE)
+    assert "索引不可用" in chat_messages[-1]["content"] and "rag-error" in chat_messages[-1]["content"]
+
+
+def test_unexpected_failure_is_friendly(chat, monkeypatch):
+    def boom(*args, **kwargs):
+        raise KeyError("internal detail")
+
+    monkeypatch.setattr(chat.engine, "ask", boom)
+    _, (_, chat_messages, *_) = run(chat, ANSWERABLE)
+    assert S.ERROR_INTERNAL in chat_messages[-1]["content"] and "KeyError" not in chat_messages[-1]["content"]
+
+
+def test_generator_backend_failure_is_friendly(chat, monkeypatch):
+    from rag.answer.base import GeneratorError
+
+    def down(*args, **kwargs):
+        raise GeneratorError("http://127.0.0.1:8000/v1 refused the connection")
+
+    monkeypatch.setattr(chat.engine, "ask", down)
+    _, (_, chat_messages, turns, *_) = run(chat, ANSWERABLE)
+    assert "模型服务暂时不可用" in chat_messages[-1]["content"] and turns[-1]["outcome"] == "error"
+
+
+def test_follow_up_is_rewritten_and_shown_in_the_panel(chat):
+    _, first = run(chat, ANSWERABLE)
+    _, (_, chat_messages, turns, panel, _) = run(chat, "那广东是怎么推行一网通办的？", first[2])
+    assert turns[1]["query"].endswith("广东是怎么推行一网通办的？") and "领导小组" in turns[1]["query"]
+    assert S.QUERY_REWRITTEN in panel and turns[1]["query"] in panel
+    assert len(chat_messages) == 4
+    audit = read_jsonl(chat.logs.audit_path)
+    assert audit[-1]["query"] == turns[1]["query"] and audit[-1]["question"] == "那广东是怎么推行一网通办的？"
+
+
+def test_document_filter_limits_citations(chat):
+    _, (_, _, turns, _, _) = run(chat, "数据安全", doc_ids=["talent", "data"], top_k=3)
+    answer = turns[0]["answer"]
+    assert turns[0]["settings"]["doc_ids"] == ["talent", "data"]
+    assert {c.chunk.doc_id for c in answer.citations} | {h.chunk.doc_id for h in answer.related} <= {"talent", "data"}
+
+
+def test_html_in_a_question_is_escaped(chat):
+    _, (_, chat_messages, *_) = run(chat, "<script>alert(1)</script>数据安全")
+    assert "<script>" not in chat_messages[0]["content"]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in chat_messages[0]["content"]
+
+
+def test_panel_actions_open_citation_article_and_back(chat):
+    _, (_, _, turns, _, _) = run(chat, ANSWERABLE)
+    html, view = chat.open_view(turns, "simplified", "cite", 0, 1)
+    assert view["n"] == 1 and "is-active" in html and "省长" in html
+    html, view = chat.open_view(turns, "traditional", "article", "0", "1", "citation", view)
+    assert view["mode"] == "article" and 'id="rag-focus"' in html and "<mark" in html
+    assert "省長" in html  # converted to 繁體
+    html, view = chat.open_view(turns, "original", "back", 0, 0, "", view)
+    assert view == {"turn": 0, "mode": "sources", "kind": "citation", "n": 1} and "rag-card" in html
+    # Bad or stale targets never raise.
+    html, same = chat.open_view(turns, "original", "cite", "x", None, current=view)
+    assert same == view
+    assert "不在当前对话" in chat.open_view(turns, "original", "cite", 7, 1)[0]
+    assert "不在当前对话" in chat.open_view(turns, "original", "article", 0, 9)[0]
+    assert "提问后" in chat.panel([], None, "original")
+
+
+def test_related_passage_opens_in_the_panel_and_article(chat):
+    _, (_, _, turns, _, _) = run(chat, UNRELATED)
+    html, view = chat.open_view(turns, "original", "related", 0, 2)
+    assert 'id="rag-card-0-related-2"' in html and "rag-card is-active" in html
+    html, _ = chat.open_view(turns, "original", "article", 0, 2, "related", view)
+    assert "rag-article-body" in html and "<mark" not in html and "rag-range" in html
+
+
+def test_like_and_comment_are_logged(chat):
+    _, (_, chat_messages, turns, _, _) = run(chat, ANSWERABLE)
+    text, pending = chat.like(turns, 1, False, "sess")
+    assert text == S.FEEDBACK_THANKS_DOWN and pending["rating"] == "down"
+    assert chat.comment(turns, pending, "  组长写错了  ", "sess") == S.FEEDBACK_COMMENT_SAVED
+    assert chat.comment(turns, pending, "   ") == ""
+    rows = read_jsonl(chat.logs.feedback_path)
+    assert [(r["rating"], r["comment"]) for r in rows] == [("down", ""), ("down", "组长写错了")]
+    assert rows[0]["feedback_id"] == rows[1]["feedback_id"]
+    assert rows[1]["question"] == ANSWERABLE and rows[1]["citations"][0]["n"] == 1
+    assert rows[1]["settings"]["top_k"] == 5
+    # The user bubble and error turns cannot be rated; un-liking records nothing.
+    assert chat.like(turns, 0, True) == (S.FEEDBACK_NOTHING, None)
+    assert chat.like(turns, [1, 0], None) == ("", None)
+    assert chat.like(turns, 1, "Like")[1]["rating"] == "up"
+
+
+def test_message_helpers():
+    turns = [
+        {"question": "甲", "html": "a"},
+        {"question": "", "html": "err"},
+        {"question": "乙", "html": "b"},
+    ]
+    assert [m["role"] for m in messages(turns)] == ["user", "assistant", "assistant", "user", "assistant"]
+    found = [turn_of_message(turns, i) for i in range(6)]
+    assert [t["html"] if t else None for t in found] == [None, "a", "err", None, "b", None]
+    assert stream_cuts(0) == [] and stream_cuts(10) == [4, 8]
+    assert len(stream_cuts(300)) == 11
+
+
+def test_while_loading_the_message_is_about_loading_not_the_article_choice(tmp_path, tiny_settings):
+    from ui.logs import Logs
+
+    waiting = Chat(Engine(tiny_settings, log=lambda line: None), Logs(tmp_path), stream_delay=0)
+    _, (_, chat_messages, *_) = run(waiting, ANSWERABLE, doc_ids=[])  # no choices offered yet
+    assert S.ERROR_NOT_READY in chat_messages[-1]["content"]

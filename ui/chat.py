@@ -1,0 +1,256 @@
+"""What happens on each user action, as plain Python (app.py only wires it to Gradio).
+
+A conversation is a list of *turns* (dicts kept in the browser session's state): the
+question as typed, the query actually searched (rewritten from history for follow-ups),
+the `Answer`, the outcome (answer | refusal | error), the settings and the chat HTML.
+The chat messages are always rebuilt from the turns, and the sources panel from a small
+*view* dict: `{"turn", "mode": "sources" | "article", "kind": "citation" | "related", "n"}`.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+
+from rag.answer.base import GeneratorError
+from rag.answer.prompts import ERROR_LLM_UNAVAILABLE
+from rag.answer.rewrite import rewrite_question
+from rag.answer.validate import QuestionError, validate_question
+from ui import render as R
+from ui import strings as S
+from ui.engine import Engine, EngineNotReady
+from ui.logs import Logs, now_iso
+
+log = logging.getLogger(__name__)
+
+SCRIPT_VALUES = {value for _, value in S.SCRIPT_CHOICES}
+STREAM_STEPS = 12  # an answer streams in about this many pieces
+STREAM_MIN_CHARS = 4
+STREAM_DELAY = 0.03  # seconds between pieces
+
+
+def messages(turns: Sequence[dict]) -> list[dict]:
+    """The Chatbot value: a user and an assistant message per turn (no user bubble if empty)."""
+    out = []
+    for turn in turns:
+        if turn.get("question"):
+            out.append({"role": "user", "content": R.render_question(turn["question"])})
+        out.append({"role": "assistant", "content": turn["html"]})
+    return out
+
+
+def turn_of_message(turns: Sequence[dict], index: int) -> dict | None:
+    """The turn whose assistant message is chat message `index`, or None."""
+    position = 0
+    for turn in turns:
+        position += 1 if turn.get("question") else 0
+        if position == index:
+            return turn
+        position += 1
+    return None
+
+
+def stream_cuts(total: int, steps: int = STREAM_STEPS) -> list[int]:
+    """Character counts shown at each streamed update, ending before the full answer."""
+    step = max(STREAM_MIN_CHARS, math.ceil(total / max(1, steps)))
+    return list(range(step, total, step))
+
+
+class Chat:
+    """The chat's actions over one engine and one pair of logs."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        logs: Logs,
+        stream_delay: float = STREAM_DELAY,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        """`stream_delay` seconds pass between streamed pieces (0 in tests)."""
+        self.engine = engine
+        self.logs = logs
+        self.stream_delay = stream_delay
+        self.sleep = sleep
+
+    # ------------------------------------------------------------ asking
+
+    def _settings(self, doc_ids: Sequence[str] | None, script: str, top_k: int) -> dict:
+        """The settings of a turn, as logged (`doc_ids` is "all" when no article is left out)."""
+        all_ids = [d.doc_id for d in self.engine.documents()]
+        chosen = list(doc_ids) if doc_ids is not None else all_ids
+        scope = "all" if all_ids and set(chosen) >= set(all_ids) else chosen
+        return {"doc_ids": scope, "script": script, "top_k": int(top_k)}
+
+    def respond(
+        self,
+        message: str,
+        turns: Sequence[dict] | None,
+        doc_ids: Sequence[str] | None,
+        script: str,
+        top_k: int,
+        session: str = "",
+    ) -> Iterator[tuple[str, list[dict], list[dict], str | None, dict | None]]:
+        """Answer `message`: yields `(textbox, chat messages, turns, sources HTML, view)`.
+
+        Sources and view are None when unchanged. The answer streams in pieces; errors
+        become friendly chat messages; every turn is written to the audit log.
+        """
+        turns = list(turns or [])
+        text = message if isinstance(message, str) else ""
+        shown = " ".join(text.split())
+        settings = self._settings(doc_ids, script, top_k)
+        turn = {
+            "turn": len(turns),
+            "question": shown,
+            "query": "",
+            "outcome": "pending",
+            "settings": settings,
+            "time": now_iso(),
+            "html": R.render_pending(),
+            "answer": None,
+        }
+        turns.append(turn)
+        yield "", messages(turns), turns, None, None
+        try:
+            question = validate_question(text, self.engine.settings.max_question_chars)
+            if doc_ids is not None and not list(doc_ids) and self.engine.ready:
+                raise QuestionError(S.ERROR_NO_DOCS)
+            history = [t["question"] for t in turns[:-1] if t["outcome"] in ("answer", "refusal")]
+            query = rewrite_question(
+                question, history, max_chars=self.engine.settings.max_question_chars
+            )
+            turn["query"] = query
+            scope = None if settings["doc_ids"] == "all" else list(doc_ids or [])
+            answer = self.engine.ask(query, scope, int(top_k))
+        except (QuestionError, EngineNotReady) as problem:
+            yield self._fail(turns, turn, str(problem), session)
+            return
+        except GeneratorError as problem:  # an LLM backend is down: say so, briefly
+            log.warning("generator failed: %s", problem)
+            detail = str(problem)[:80]
+            yield self._fail(turns, turn, ERROR_LLM_UNAVAILABLE.format(detail=detail), session)
+            return
+        except Exception:  # last resort: the user sees a friendly line, the log the traceback
+            log.exception("answering %r failed", text[:200])
+            yield self._fail(turns, turn, S.ERROR_INTERNAL, session)
+            return
+        turn["answer"] = answer
+        view = {"turn": turn["turn"], "mode": "sources", "kind": "citation", "n": 1}
+        if answer.refused:
+            view["kind"] = "related"
+            view["n"] = 0
+            turn.update(outcome="refusal", html=R.render_refusal(answer, turn["turn"]))
+        else:
+            turn["outcome"] = "answer"
+            sources = self.panel(turns, view, script)
+            for shown_chars in stream_cuts(R.answer_length(answer)):
+                turn["html"] = R.render_answer(answer, turn["turn"], shown=shown_chars)
+                yield "", messages(turns), turns, sources, view
+                sources = None
+                self.sleep(self.stream_delay)
+            turn["html"] = R.render_answer(answer, turn["turn"])
+        self.logs.audit(turn, session)
+        yield "", messages(turns), turns, self.panel(turns, view, script), view
+
+    def _fail(self, turns: list[dict], turn: dict, message: str, session: str):
+        """Turn `turn` into a friendly error message, audit it, and give the final update."""
+        turn.update(outcome="error", error=message, html=R.render_error(message))
+        self.logs.audit(turn, session)
+        return "", messages(turns), turns, None, None
+
+    # ------------------------------------------------------------ sources panel
+
+    def panel(self, turns: Sequence[dict], view: dict | None, script: str) -> str:
+        """The sources panel for `view` in display `script`."""
+        script = script if script in SCRIPT_VALUES else "original"
+        if not view:
+            return R.render_sources_empty()
+        turn = _turn(turns, view.get("turn"))
+        answer = turn.get("answer") if turn else None
+        if answer is None:
+            return R.render_sources_gone()
+        n = int(view.get("n") or 0)
+        if view.get("mode") == "article":
+            target = _target(answer, view.get("kind"), n)
+            document = self.engine.document(target[0].doc_id) if target else None
+            if document is None:
+                return R.render_sources_gone()
+            chunk, spans = target
+            return R.render_article(document, chunk, spans, script, turn["turn"])
+        return R.render_sources(answer, turn["turn"], turn["question"], script, active=n or None)
+
+    def open_view(
+        self, turns: Sequence[dict], script: str, action: str, turn: object, n: object,
+        kind: object = None, current: dict | None = None,
+    ) -> tuple[str, dict | None]:
+        """Handle a click in the chat or the panel: `cite`, `related`, `article` or `back`."""
+        try:
+            turn_number, number = int(turn), int(n)
+        except (TypeError, ValueError):
+            return self.panel(turns, current, script), current
+        if action == "cite":
+            view = {"turn": turn_number, "mode": "sources", "kind": "citation", "n": number}
+        elif action == "related":
+            view = {"turn": turn_number, "mode": "sources", "kind": "related", "n": number}
+        elif action == "article":
+            kind = "related" if kind == "related" else "citation"
+            view = {"turn": turn_number, "mode": "article", "kind": kind, "n": number}
+        else:  # back to the cards, keeping the one that was open
+            keep = current or {}
+            same = keep.get("turn") == turn_number
+            view = {
+                "turn": turn_number,
+                "mode": "sources",
+                "kind": keep.get("kind", "citation") if same else "citation",
+                "n": keep.get("n", 0) if same else 0,
+            }
+        return self.panel(turns, view, script), view
+
+    # ------------------------------------------------------------ feedback
+
+    def like(
+        self, turns: Sequence[dict], index: object, liked: object, session: str = ""
+    ) -> tuple[str, dict | None]:
+        """A 👍/👎 on chat message `index`: logged at once; returns (thanks, pending feedback)."""
+        if isinstance(index, (list, tuple)):
+            index = index[0] if index else -1
+        turn = turn_of_message(turns, int(index)) if isinstance(index, int) else None
+        if turn is None or turn.get("outcome") not in ("answer", "refusal"):
+            return S.FEEDBACK_NOTHING, None
+        rating = "up" if liked in (True, "Like") else "down" if liked in (False, "Dislike") else ""
+        if not rating:
+            return "", None
+        feedback_id = uuid.uuid4().hex[:12]
+        self.logs.feedback(turn, rating, "", feedback_id, session)
+        thanks = S.FEEDBACK_THANKS_UP if rating == "up" else S.FEEDBACK_THANKS_DOWN
+        return thanks, {"feedback_id": feedback_id, "turn": turn["turn"], "rating": rating}
+
+    def comment(
+        self, turns: Sequence[dict], pending: dict | None, text: str, session: str = ""
+    ) -> str:
+        """The optional comment on the last 👍/👎: logged with the same feedback id."""
+        turn = _turn(turns, (pending or {}).get("turn"))
+        comment = (text or "").strip()
+        if turn is None or not comment:
+            return ""
+        self.logs.feedback(turn, pending["rating"], comment, pending["feedback_id"], session)
+        return S.FEEDBACK_COMMENT_SAVED
+
+
+def _turn(turns: Sequence[dict], number: object) -> dict | None:
+    """Turn `number` of the conversation, or None for anything else."""
+    if isinstance(number, int) and 0 <= number < len(turns):
+        return turns[number]
+    return None
+
+
+def _target(answer, kind: object, n: int):
+    """(chunk, spans) that a view points at, or None."""
+    if kind == "related":
+        hit = R.related_chunk(answer, n)
+        return (hit.chunk, ()) if hit else None
+    found = R.citation(answer, n)
+    return (found.chunk, found.spans) if found else None
