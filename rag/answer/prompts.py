@@ -34,4 +34,5 @@ PASSAGE_TEMPLATE = """<passage n="{n}">
 </passage>"""
 
 GUARD_MARK = "（此句未能在所引资料中核实）"
+GUARD_REMOVED_LABEL = "已删除（无法核实）"
 ERROR_LLM_UNAVAILABLE = "模型服务暂时不可用（{detail}），请稍后再试或改用抽取式回答。"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.answer.prompts import RELATED_LABEL
+from rag.answer.prompts import GUARD_REMOVED_LABEL, RELATED_LABEL
 from rag.types import Answer, Chunk, Hit
 
 
@@ -48,6 +48,7 @@ def answer_to_json(answer: Answer) -> dict:
         "related": [hit_to_json(h) for h in answer.related],
         "evidence_score": round(answer.evidence_score, 4),
         "generator": answer.generator,
+        "removed": [{"text": text, "reason": reason} for text, reason in answer.removed],
         "timings_ms": answer.timings_ms,
     }
 
@@ -70,6 +71,8 @@ def answer_to_text(answer: Answer) -> str:
             chunk = citation.chunk
             where = f" › {chunk.section}" if chunk.section else ""
             lines.append(f"[{citation.n}] 《{chunk.title}》{where}（{chunk.doc_id} {chunk.start}–{chunk.end}）")
+    for text, reason in answer.removed:
+        lines.append(f"{GUARD_REMOVED_LABEL}：{text}（{reason}）")
     return "\n".join(lines).rstrip()
 
 
