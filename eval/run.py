@@ -21,16 +21,13 @@ def run_eval(
     api_key: str | None = None,
 ) -> dict:
     """Evaluate each set with the configured pipeline; returns the summary written to disk."""
-    from rag.wiring import embedder_for, make_generator, make_retriever
+    from rag.wiring import build_from_settings, embedder_for, make_generator, make_retriever
 
     loaded = {Path(p).stem: load_set(Path(p)) for p in sets}
     embedder = embedder_for(settings)
     if not index_exists(settings.index_dir):
-        from rag.store.build import build_index
-
         print(f"no index at {settings.index_dir}: building it from {settings.seeds_dir} …", file=sys.stderr)
-        build_index(settings.seeds_dir, settings.index_dir, embedder, settings.min_chars,
-                    settings.max_chars, progress=progress)
+        build_from_settings(settings, progress=progress)
     index = load_index(settings.index_dir)
     embedder.load()
     retriever = make_retriever(settings, index, embedder)

@@ -45,8 +45,7 @@ def _print_json(value) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from rag.store.build import build_index
-    from rag.wiring import embedder_for
+    from rag.wiring import build_from_settings
 
     settings = _settings(
         args,
@@ -56,14 +55,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         embedder_model=args.embedder_model,
     )
     try:
-        report = build_index(
-            settings.seeds_dir,
-            settings.index_dir,
-            embedder_for(settings),
-            min_chars=settings.min_chars,
-            max_chars=settings.max_chars,
-            progress=not args.quiet,
-        )
+        report = build_from_settings(settings, progress=not args.quiet)
     except ValueError as error:
         raise UserError(str(error)) from None
     print(report.summary())

@@ -27,6 +27,20 @@ def embedder_for(settings: Settings) -> Embedder:
     )
 
 
+def build_from_settings(settings: Settings, progress: bool = True):
+    """`rag build` with the configured seeds, index folder, embedder and chunk sizes."""
+    from rag.store.build import build_index
+
+    return build_index(
+        settings.seeds_dir,
+        settings.index_dir,
+        embedder_for(settings),
+        min_chars=settings.min_chars,
+        max_chars=settings.max_chars,
+        progress=progress,
+    )
+
+
 def idf_of(index: LoadedIndex) -> dict[str, float]:
     """IDF of every BM25 vocabulary term, read from the posting lists' lengths."""
     indptr = index.bm25.scores["indptr"]

@@ -83,8 +83,7 @@ class Engine:
 
     def _load(self) -> None:
         """Build when missing, load, warm up; never raises (a failure becomes state FAILED)."""
-        from rag.store.build import build_index
-        from rag.wiring import embedder_for, make_generator, make_retriever
+        from rag.wiring import build_from_settings, embedder_for, make_generator, make_retriever
 
         settings = self.settings
         try:
@@ -92,14 +91,7 @@ class Engine:
                 self.state = BUILDING
                 where = f"{settings.seeds_dir} → {settings.index_dir}"
                 self.log(f"rag serve: {S.STATUS_BUILDING} ({where})")
-                report = build_index(
-                    settings.seeds_dir,
-                    settings.index_dir,
-                    embedder_for(settings),
-                    min_chars=settings.min_chars,
-                    max_chars=settings.max_chars,
-                    progress=False,
-                )
+                report = build_from_settings(settings, progress=False)
                 self.log(f"rag serve: {report.summary()}")
             self.state = LOADING
             self.log(f"rag serve: {S.STATUS_LOADING}")
