@@ -7,6 +7,7 @@ from collections.abc import Callable
 from rag.answer.evidence import EvidenceModel, document_frequencies_to_idf
 from rag.answer.extractive import ExtractiveGenerator
 from rag.embed import Embedder, make_embedder
+from rag.embed.base import QueryCache
 from rag.retrieve.base import Retriever
 from rag.retrieve.dense import DenseRetriever
 from rag.retrieve.hybrid import FUSIONS, HybridRetriever
@@ -16,15 +17,15 @@ from rag.store.index import LoadedIndex
 
 
 def embedder_for(settings: Settings) -> Embedder:
-    """The configured embedder, constructed but not loaded."""
-    return make_embedder(
+    """The configured embedder, constructed but not loaded, with query vectors memoised."""
+    return QueryCache(make_embedder(
         settings.embedder,
         model=settings.embedder_model,
         device=settings.embedder_device,
         num_threads=settings.num_threads,
         query_prefix=settings.query_prefix,
         passage_prefix=settings.passage_prefix,
-    )
+    ))
 
 
 def build_from_settings(settings: Settings, progress: bool = True):

@@ -31,3 +31,44 @@ def normalize_rows(vectors: np.ndarray) -> np.ndarray:
     vectors = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
     return vectors / np.where(norms == 0, 1, norms)
+
+
+class QueryCache:
+    """Wraps an embedder so repeated `embed_query` calls for the same text are computed once.
+
+    The retriever and the answer composer both need the question's vector; sharing one
+    wrapped embedder saves a model call per question.
+    """
+
+    def __init__(self, embedder: Embedder, max_entries: int = 256) -> None:
+        self.inner = embedder
+        self.max_entries = max_entries
+        self._vectors: dict[str, np.ndarray] = {}
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    @property
+    def model_id(self) -> str:
+        return self.inner.model_id
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    def load(self) -> "QueryCache":
+        self.inner.load()
+        return self
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self.inner.embed_passages(texts)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        vector = self._vectors.pop(text, None)
+        if vector is None:
+            vector = self.inner.embed_query(text)
+            if len(self._vectors) >= self.max_entries:
+                self._vectors.pop(next(iter(self._vectors)))
+        self._vectors[text] = vector  # most recently used last
+        return vector

@@ -90,3 +90,33 @@ def test_build_and_search_through_the_sentence_transformers_path(tiny_st_model, 
     assert index.manifest["embedder"]["dim"] == 32
     hits = DenseRetriever(index, embedder).retrieve("数据烟囱", top_k=3)
     assert len(hits) == 3 and report.chunks == len(index.chunks)
+
+
+@pytest.mark.unit
+def test_query_cache_computes_each_query_once_and_stays_bounded():
+    from rag.embed.base import QueryCache
+
+    calls = []
+
+    class Counting:
+        name, model_id, dim = "hash", "m", 256
+        inner = make_embedder("hash")
+
+        def load(self):
+            return self
+
+        def embed_passages(self, texts):
+            return self.inner.embed_passages(texts)
+
+        def embed_query(self, text):
+            calls.append(text)
+            return self.inner.embed_query(text)
+
+    cached = QueryCache(Counting(), max_entries=2).load()
+    first = cached.embed_query("数据烟囱")
+    assert np.array_equal(cached.embed_query("数据烟囱"), first) and calls == ["数据烟囱"]
+    cached.embed_query("人才")
+    cached.embed_query("安全")  # evicts the least recently used ("数据烟囱")
+    cached.embed_query("数据烟囱")
+    assert calls == ["数据烟囱", "人才", "安全", "数据烟囱"]
+    assert (cached.name, cached.model_id, cached.dim) == ("hash", "m", 256)
