@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from eval.harness import load_set
 from rag.answer.evidence import FEATURES
 from rag.settings import load_settings
 from rag.store.index import load_index
@@ -28,7 +29,7 @@ def collect(set_path: Path, settings) -> tuple[np.ndarray, np.ndarray, list[dict
     embedder = embedder_for(settings).load()
     retriever = make_retriever(settings, index, embedder)
     generator = make_generator(settings, index, embedder)
-    rows = [json.loads(line) for line in set_path.read_text(encoding="utf-8").splitlines() if line]
+    rows = load_set(set_path)
     features, labels = [], []
     for row in rows:
         hits = retriever.retrieve(row["question"], top_k=settings.top_k)

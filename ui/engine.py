@@ -59,16 +59,6 @@ class Engine:
         self.ready_event = threading.Event()
         self._ask_lock = threading.Lock()  # one question at a time through the models
 
-    @classmethod
-    def from_parts(cls, settings: Settings, index, retriever, generator) -> "Engine":
-        """An engine around an already loaded pipeline (tests, benchmarks)."""
-        engine = cls(settings, log=lambda message: None)
-        engine._parts = Parts(index, retriever, generator)
-        engine.state = READY
-        engine._started = True
-        engine.ready_event.set()
-        return engine
-
     def start(self, background: bool = True) -> "Engine":
         """Build the index if missing, then load index and models; later calls do nothing."""
         with self._lock:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from rag.ingest.annotations import strip_annotations
-from rag.ingest.normalize import detect_script, fold_width, to_simplified
+from rag.ingest.normalize import detect_script, fold_width, normalize_for_match
 
 # Matched on the Simplified, width-folded view of a line, so Traditional lines match too.
 _SPAM_TERMS = (
@@ -58,10 +58,6 @@ def _normalize_spaces(line: str) -> str:
     return line.strip()
 
 
-def _match_view(line: str) -> str:
-    return fold_width(to_simplified(line)).lower()
-
-
 def _is_spam(view: str) -> bool:
     hits = sum(term in view for term in _SPAM_TERMS)
     if "。" in view:
@@ -80,7 +76,7 @@ def _is_navigation(view: str) -> bool:
 def _breadcrumb_source(line: str) -> str:
     """The site name that opens a breadcrumb such as `人民論壇網·國家治理網> 前沿理論> 正文`."""
     parts = [p.strip() for p in re.split(r"[>»]", line) if p.strip()]
-    if len(parts) >= 2 and "首页" not in _match_view(parts[0]):
+    if len(parts) >= 2 and "首页" not in normalize_for_match(parts[0]):
         return parts[0]
     return ""
 
@@ -114,7 +110,7 @@ def _parse_metadata_line(line: str) -> dict[str, str] | None:
         match = _META_SEGMENT.match(segment)
         if not match:
             return None
-        key = _META_KEYS.get(fold_width(to_simplified(match.group(1))))
+        key = _META_KEYS.get(normalize_for_match(match.group(1)))
         if key is None:
             return None
         found[key] = (found[key] + "、" if key in found else "") + match.group(2)
@@ -151,7 +147,7 @@ def clean_text(raw: str) -> CleanedText:
         if not line:
             body.append("")
             continue
-        view = _match_view(line)
+        view = normalize_for_match(line)
         if _is_spam(view):
             count("spam_lines")
             continue
