@@ -18,11 +18,9 @@ from pathlib import Path
 
 from eval.harness import load_set, percentile
 from eval.metrics import first_relevant_rank, hit_at, reciprocal_rank
-from rag.answer.ask import ask
+from rag.pipeline import Pipeline
 from rag.settings import load_settings
-from rag.store.build import build_index
-from rag.store.index import load_index
-from rag.wiring import embedder_for, make_generator, make_retriever
+from rag.wiring import build_from_settings
 
 
 def main() -> None:
@@ -36,25 +34,20 @@ def main() -> None:
     figures: dict = {"set": str(args.set), "questions": len(rows)}
 
     with tempfile.TemporaryDirectory() as folder:
-        index_dir = Path(folder) / "index"
+        settings = settings.replace(index_dir=Path(folder) / "index")
         started = time.perf_counter()
-        build_index(settings.seeds_dir, index_dir, embedder_for(settings), settings.min_chars,
-                    settings.max_chars, progress=False)
+        build_from_settings(settings, progress=False)
         figures["build_cold_s"] = round(time.perf_counter() - started, 2)
         started = time.perf_counter()
-        report = build_index(settings.seeds_dir, index_dir, embedder_for(settings),
-                             settings.min_chars, settings.max_chars, progress=False)
+        report = build_from_settings(settings, progress=False)
         figures["build_warm_s"] = round(time.perf_counter() - started, 2)
         figures["warm_build_embedded"] = report.embedded + report.sentences_embedded
 
-        settings = settings.replace(index_dir=index_dir)
-        index = load_index(index_dir)
-        embedder = embedder_for(settings).load()
         answerable = [r for r in rows if r["answerable"]]
         for name in ("bm25", "dense", "hybrid"):
-            retriever = make_retriever(settings.replace(retriever=name), index, embedder)
+            pipeline = Pipeline.from_settings(settings.replace(retriever=name)).load(generator=False)
             ranks = [
-                first_relevant_rank([h.chunk for h in retriever.retrieve(r["question"], top_k=10)], r["gold"])
+                first_relevant_rank([h.chunk for h in pipeline.search(r["question"], top_k=10)], r["gold"])
                 for r in answerable
             ]
             figures[name] = {
@@ -65,12 +58,10 @@ def main() -> None:
 
         totals, refused = [], {}
         for _ in range(args.repeat):
-            # Fresh parts per pass, so no question finds its vector cached from a previous pass.
-            embedder = embedder_for(settings).load()
-            retriever = make_retriever(settings, index, embedder)
-            generator = make_generator(settings, index, embedder)
+            # A fresh pipeline per pass, so no question finds its vector cached from before.
+            pipeline = Pipeline.from_settings(settings).load()
             for row in rows:
-                answer = ask(row["question"], retriever, generator, top_k=settings.top_k)
+                answer = pipeline.run(row["question"])
                 totals.append(answer.timings_ms["total"])
                 refused[row["id"]] = (row["answerable"], answer.refused)
         unanswerable = [r for a, r in refused.values() if not a]

@@ -1,112 +1,115 @@
-"""Calibrate the refusal model on the dev set: `python -m eval.calibrate [--set eval/dev.jsonl]`.
+"""Calibrate the answerability gate on the dev split only: `python -m eval.calibrate`.
 
-Collects the evidence features of every dev question, fits a logistic regression
-(answerable vs not) with L2 regularisation, and picks the threshold that rejects the most
-unanswerable questions while keeping false refusals on answerable ones at or under
-`--max-false-refusal`. Prints weights to paste into `EvidenceModel`'s defaults and the
-leave-one-out estimate, which is the honest figure (the in-sample one is optimistic).
+Runs every dev question (eval/dev.jsonl, its natural negatives and its minimal pairs)
+through retrieval and the gate's checks once, then searches a small grid of thresholds
+(answer strength, premise support, weight of dense similarity) for the one that rejects the
+most unanswerable questions while keeping false refusals of answerable ones within
+`--max-false-refusal`. Prints the chosen values to put in `GateThresholds`' defaults, with
+the in-sample rates. The test split is never read.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from eval.harness import load_set
-from rag.answer.evidence import FEATURES
+from rag.gate.gate import GateThresholds
+from rag.pipeline import Pipeline
 from rag.settings import load_settings
-from rag.store.index import load_index
-from rag.wiring import embedder_for, make_generator, make_retriever
+
+DEV_SETS = (Path("eval/dev.jsonl"), Path("eval/natural_dev.jsonl"), Path("eval/pairs_dev.jsonl"))
 
 
-def collect(set_path: Path, settings) -> tuple[np.ndarray, np.ndarray, list[dict]]:
-    """Feature matrix, labels (1 = answerable) and rows of a question set."""
-    index = load_index(settings.index_dir)
-    embedder = embedder_for(settings).load()
-    retriever = make_retriever(settings, index, embedder)
-    generator = make_generator(settings, index, embedder)
-    rows = load_set(set_path)
-    features, labels = [], []
+@dataclass(frozen=True)
+class Window:
+    """The numbers the thresholds act on, for one sentence window."""
+
+    coverage: float
+    semantic: float
+    passes_hard_checks: bool  # constraints found, slot filled, premise not refuted
+    premise_score: float
+
+
+def collect(pipeline: Pipeline, rows: list[dict]) -> list[tuple[dict, list[Window]]]:
+    """Every row with the windows the gate judged for it."""
+    out = []
     for row in rows:
-        hits = retriever.retrieve(row["question"], top_k=settings.top_k)
-        candidates = generator.candidates(row["question"], hits)
-        features.append(generator.features(row["question"], hits, candidates))
-        labels.append(1.0 if row["answerable"] else 0.0)
-    return np.array(features, dtype=np.float64), np.array(labels), rows
+        hits = pipeline.search(row["question"])
+        _, _, judged = pipeline.gate.assess(row["question"], hits)
+        windows = [
+            Window(j.coverage, j.evidence.semantic, not j.missing and j.slot_ok and not j.refuted,
+                   j.premise_score)
+            for j in judged
+        ]
+        out.append((row, windows))
+    return out
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 0.1, steps: int = 3000):
-    """Weights and bias (on the raw feature scale) of a class-balanced, L2-penalised fit.
-
-    Features are standardised for the fit, so the penalty treats them alike; unanswerable
-    questions are the minority, so each class gets half the total weight.
-    """
-    mean, std = x.mean(axis=0), x.std(axis=0)
-    std = np.where(std == 0, 1.0, std)
-    z = (x - mean) / std
-    weight = np.where(y == 1, 0.5 / max(y.mean(), 1e-9), 0.5 / max(1 - y.mean(), 1e-9))
-    w = np.zeros(x.shape[1])
-    b = 0.0
-    for _ in range(steps):
-        p = 1 / (1 + np.exp(-(z @ w + b)))
-        g = (p - y) * weight
-        w -= 0.5 * (z.T @ g / len(y) + l2 * w)
-        b -= 0.5 * g.mean()
-    return w / std, b - float(np.sum(w * mean / std))
+def answers(windows: list[Window], th: GateThresholds) -> bool:
+    """Whether the gate, with thresholds `th`, lets the question through."""
+    return any(
+        w.passes_hard_checks and w.premise_score >= th.premise
+        and w.coverage + th.semantic_weight * max(0.0, w.semantic - th.semantic_floor) >= th.answer
+        for w in windows
+    )
 
 
-def choose_threshold(p: np.ndarray, y: np.ndarray, max_false_refusal: float) -> float:
-    """Highest threshold whose false-refusal rate on answerable questions stays in budget."""
-    best = 0.0
-    for t in np.unique(np.concatenate([p, [0.0]])):
-        false_refusal = float(np.mean(p[y == 1] < t)) if (y == 1).any() else 0.0
-        if false_refusal <= max_false_refusal:
-            best = max(best, float(t))
-    return best
-
-
-def rates(p: np.ndarray, y: np.ndarray, threshold: float) -> dict[str, float]:
-    refuse = p < threshold
+def rates(data, th: GateThresholds) -> dict[str, float]:
+    """Rejection of unanswerable and false refusal of answerable questions."""
+    answerable = [answers(w, th) for r, w in data if r["answerable"]]
+    unanswerable = [not answers(w, th) for r, w in data if not r["answerable"]]
     return {
-        "rejection_rate_unanswerable": float(refuse[y == 0].mean()) if (y == 0).any() else 0.0,
-        "false_refusal_rate_answerable": float(refuse[y == 1].mean()) if (y == 1).any() else 0.0,
+        "rejection_rate_unanswerable": sum(unanswerable) / max(1, len(unanswerable)),
+        "false_refusal_rate_answerable": 1 - sum(answerable) / max(1, len(answerable)),
     }
 
 
+def search(data, max_false_refusal: float) -> tuple[GateThresholds, dict]:
+    """The grid point with the most rejection within the false-refusal budget (ties: the
+    lowest thresholds, which refuse least)."""
+    best = None
+    grid = itertools.product(
+        [round(0.3 + 0.025 * i, 3) for i in range(25)],  # answer
+        [0.5, 0.6, 0.7, 0.8],  # premise
+        [0.0, 1.0, 2.0, 4.0],  # semantic weight
+    )
+    for answer, premise, weight in grid:
+        th = GateThresholds(answer=answer, premise=premise, semantic_weight=weight)
+        r = rates(data, th)
+        if r["false_refusal_rate_answerable"] > max_false_refusal:
+            continue
+        key = (r["rejection_rate_unanswerable"], -answer, -premise, -weight)
+        if best is None or key > best[0]:
+            best = (key, th, r)
+    if best is None:
+        raise SystemExit("no threshold keeps false refusals within the budget")
+    return best[1], best[2]
+
+
 def main() -> None:
-    os.environ["HF_HUB_OFFLINE"] = "1"
-    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    os.environ.update({"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"})
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", type=Path, default=Path("eval/dev.jsonl"))
+    parser.add_argument("--set", type=Path, action="append", help="dev files (default: all three)")
     parser.add_argument("--index", type=Path, default=None)
-    parser.add_argument("--max-false-refusal", type=float, default=0.10)
+    parser.add_argument("--max-false-refusal", type=float, default=0.05)
     args = parser.parse_args()
     settings = load_settings(env=os.environ, overrides={"index_dir": args.index})
-    x, y, _ = collect(args.set, settings)
-    w, b = fit_logistic(x, y)
-    p = 1 / (1 + np.exp(-(x @ w + b)))
-    threshold = choose_threshold(p, y, args.max_false_refusal)
-    # Leave-one-out: refit without each question, then judge that question.
-    loo = np.zeros(len(y))
-    for i in range(len(y)):
-        keep = np.arange(len(y)) != i
-        wi, bi = fit_logistic(x[keep], y[keep])
-        pi = 1 / (1 + np.exp(-(x[keep] @ wi + bi)))
-        ti = choose_threshold(pi, y[keep], args.max_false_refusal)
-        loo[i] = (1 / (1 + np.exp(-(x[i] @ wi + bi)))) - ti
+    pipeline = Pipeline.from_settings(settings).load(generator=False)
+    rows = [row for path in (args.set or DEV_SETS) for row in load_set(path)]
+    if any(row["split"] != "dev" and not str(row["id"]).startswith("dev") for row in rows):
+        raise SystemExit("calibration reads the dev split only")
+    data = collect(pipeline, rows)
+    th, r = search(data, args.max_false_refusal)
     print(json.dumps({
-        "features": FEATURES,
-        "weights": [round(float(v), 4) for v in w],
-        "bias": round(float(b), 4),
-        "threshold": round(threshold, 4),
-        "in_sample": rates(p, y, threshold),
-        "leave_one_out": rates(loo, y, 0.0),
-        "questions": int(len(y)),
-        "unanswerable": int((y == 0).sum()),
+        "answer": th.answer, "premise": th.premise, "semantic_weight": th.semantic_weight,
+        "semantic_floor": th.semantic_floor, "in_sample": r,
+        "current_defaults": rates(data, GateThresholds()),
+        "questions": len(rows), "unanswerable": sum(not row["answerable"] for row in rows),
     }, indent=2, ensure_ascii=False))
 
 

@@ -24,8 +24,8 @@ from eval.metrics import (
     ndcg_at,
     reciprocal_rank,
 )
-from rag.answer.ask import GeneratorError
-from rag.answer.validate import QuestionError, validate_question
+from rag.answer.base import GeneratorError
+from rag.answer.validate import QuestionError
 
 REQUIRED = ("id", "question", "answerable", "gold")
 RETRIEVAL_DEPTH = 10
@@ -64,21 +64,17 @@ def load_set(path: Path) -> list[dict]:
     return rows
 
 
-def evaluate_row(row: dict, retriever, generator, top_k: int, max_chars: int) -> dict:
-    """Retrieve, answer and score one question."""
+def evaluate_row(row: dict, pipeline) -> dict:
+    """Answer and score one question through the pipeline."""
     result = {k: row[k] for k in ("id", "split", "type", "question", "answerable")}
+    if "pair_of" in row:
+        result["pair_of"] = row["pair_of"]
     try:
-        question = validate_question(row["question"], max_chars)
-    except QuestionError as error:
+        answer = pipeline.run(row["question"], depth=RETRIEVAL_DEPTH)
+    except (QuestionError, GeneratorError) as error:
         return {**result, "error": str(error)}
-    started = time.perf_counter()
-    hits = retriever.retrieve(question, top_k=max(RETRIEVAL_DEPTH, top_k))
-    retrieved = time.perf_counter()
-    try:
-        answer = generator.generate(question, hits[:top_k])
-    except GeneratorError as error:
-        return {**result, "error": str(error)}
-    composed = time.perf_counter()
+    hits = list(answer.trace.retrieved)
+    gate = answer.trace.gate
     chunks = [h.chunk for h in hits]
     result["retrieved"] = [
         {"rank": h.rank, "chunk_id": h.chunk.chunk_id, "doc_id": h.chunk.doc_id,
@@ -86,9 +82,11 @@ def evaluate_row(row: dict, retriever, generator, top_k: int, max_chars: int) ->
         for h in hits
     ]
     result["timings_ms"] = {
-        "retrieve": (retrieved - started) * 1000,
-        "compose": (composed - retrieved) * 1000,
+        "retrieve": answer.timings_ms["retrieve"],
+        "compose": answer.timings_ms["gate"] + answer.timings_ms["generate"],
     }
+    result["gate"] = {"decision": gate.decision, "reasons": list(gate.reasons),
+                      "score": round(gate.score, 4), "asked": gate.asked}
     result["answer"] = answer.text
     result["refused"] = answer.refused
     result["evidence_score"] = round(answer.evidence_score, 4)
@@ -119,14 +117,30 @@ def evaluate_row(row: dict, retriever, generator, top_k: int, max_chars: int) ->
     return result
 
 
-def run_rows(rows, retriever, generator, top_k: int, max_chars: int, progress: bool = True):
+def run_rows(rows, pipeline, progress: bool = True):
     """Evaluate rows with a progress bar on stderr."""
     from tqdm import tqdm
 
     out = []
     for row in tqdm(rows, desc="evaluating", unit="q", file=sys.stderr, disable=not progress):
-        out.append(evaluate_row(row, retriever, generator, top_k, max_chars))
+        out.append(evaluate_row(row, pipeline))
     return out
+
+
+def pair_accuracy(results: list[dict], originals: dict[str, dict]) -> dict | None:
+    """Minimal pairs: the original answered and its one-constraint change refused."""
+    pairs = [r for r in results if r.get("pair_of") and "error" not in r]
+    pairs = [(originals.get(r["pair_of"]), r) for r in pairs]
+    pairs = [(o, r) for o, r in pairs if o is not None and "error" not in o]
+    if not pairs:
+        return None
+    return {
+        "minimal_pairs": len(pairs),
+        "minimal_pair_accuracy": _mean(
+            1.0 if (not o["refused"] and r["refused"]) else 0.0 for o, r in pairs
+        ),
+        "minimal_pair_rejection": _mean(1.0 if r["refused"] else 0.0 for _, r in pairs),
+    }
 
 
 def _mean(values) -> float | None:

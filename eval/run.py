@@ -8,39 +8,52 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from eval.harness import load_set, run_rows, summarize, summarize_by_type
+from eval.harness import load_set, pair_accuracy, run_rows, summarize, summarize_by_type
 from eval.report import compare, summary_table, write_outputs
 from rag.settings import Settings
-from rag.store.index import index_exists, load_index
+from rag.store.index import index_exists
 
-DEFAULT_SETS = (Path("eval/dev.jsonl"), Path("eval/test.jsonl"))
+DEFAULT_SETS = (
+    Path("eval/dev.jsonl"),
+    Path("eval/test.jsonl"),
+    Path("eval/natural_dev.jsonl"),
+    Path("eval/natural_test.jsonl"),
+    Path("eval/pairs_dev.jsonl"),
+    Path("eval/pairs_test.jsonl"),
+)
 
 
 def run_eval(
     settings: Settings, sets: list[Path], out_dir: Path, progress: bool = True,
     api_key: str | None = None,
 ) -> dict:
-    """Evaluate each set with the configured pipeline; returns the summary written to disk."""
-    from rag.wiring import build_from_settings, embedder_for, make_generator, make_retriever
+    """Evaluate each set with the configured pipeline; returns the summary written to disk.
+
+    Minimal-pair files (rows with `pair_of`) are scored against the originals' results,
+    which must be in one of the other sets."""
+    from rag.pipeline import Pipeline
+    from rag.wiring import build_from_settings
 
     loaded = {Path(p).stem: load_set(Path(p)) for p in sets}
-    embedder = embedder_for(settings)
+    pipeline = Pipeline.from_settings(settings, api_key=api_key)
     if not index_exists(settings.index_dir):
         print(f"no index at {settings.index_dir}: building it from {settings.seeds_dir} …", file=sys.stderr)
         build_from_settings(settings, progress=progress)
-    index = load_index(settings.index_dir)
-    embedder.load()
-    retriever = make_retriever(settings, index, embedder)
-    generator = make_generator(settings, index, embedder, api_key=api_key)
+    pipeline.load()
+    index = pipeline.index
     results, summaries, by_type = [], {}, {}
     for name, rows in loaded.items():
-        rows_out = run_rows(rows, retriever, generator, settings.top_k,
-                            settings.max_question_chars, progress)
+        rows_out = run_rows(rows, pipeline, progress)
         for row in rows_out:
             row["set"] = name
         results += rows_out
         summaries[name] = summarize(rows_out)
         by_type[name] = summarize_by_type(rows_out)
+    originals = {r["id"]: r for r in results}
+    for name in loaded:
+        pairs = pair_accuracy([r for r in results if r["set"] == name], originals)
+        if pairs:
+            summaries[name].update(pairs)
     meta = {
         "created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "index": str(index.path),

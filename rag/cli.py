@@ -62,37 +62,29 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-class _Session:
-    """Index, embedder, retriever and generator, loaded once per command."""
+def _pipeline(settings: Settings, generator: bool = True):
+    """The loaded pipeline for one command; problems the user can fix become `UserError`."""
+    from rag.pipeline import Pipeline
+    from rag.store.index import IndexNotReady
 
-    def __init__(self, settings: Settings, need_generator: bool = True) -> None:
-        from rag.store.index import IndexNotReady, load_index
-        from rag.wiring import embedder_for, make_generator, make_retriever
+    try:
+        return Pipeline.from_settings(
+            settings, api_key=os.environ.get(settings.llm_api_key_env)
+        ).load(generator=generator)
+    except (IndexNotReady, ValueError) as error:
+        raise UserError(str(error)) from None
 
-        try:
-            self.index = load_index(settings.index_dir)
-            embedder = embedder_for(settings).load()
-            self.retriever = make_retriever(settings, self.index, embedder)
-            self.generator = (
-                make_generator(
-                    settings, self.index, embedder, api_key=os.environ.get(settings.llm_api_key_env)
-                )
-                if need_generator
-                else None
-            )
-        except (IndexNotReady, ValueError) as error:
-            raise UserError(str(error)) from None
-        self.settings = settings
 
-    def doc_ids(self, requested: list[str] | None) -> list[str] | None:
-        if not requested:
-            return None
-        unknown = sorted(set(requested) - set(self.index.documents))
-        if unknown:
-            raise UserError(
-                f"unknown document id(s) {unknown}; choose from {sorted(self.index.documents)}"
-            )
-        return requested
+def _doc_ids(pipeline, requested: list[str] | None) -> list[str] | None:
+    """The requested document ids, checked against the index."""
+    if not requested:
+        return None
+    unknown = sorted(set(requested) - set(pipeline.index.documents))
+    if unknown:
+        raise UserError(
+            f"unknown document id(s) {unknown}; choose from {sorted(pipeline.index.documents)}"
+        )
+    return requested
 
 
 def _read_jsonl_questions(stream):
@@ -132,15 +124,11 @@ def cmd_search(args: argparse.Namespace) -> int:
     from rag.answer.render import hit_to_json, hits_to_text
     from rag.answer.validate import QuestionError, validate_question
 
-    session = _Session(
-        _settings(args, index_dir=args.index, retriever=args.retriever), need_generator=False
-    )
-    doc_ids = session.doc_ids(args.doc)
-    k = args.k or session.settings.top_k
+    pipeline = _pipeline(_settings(args, index_dir=args.index, retriever=args.retriever), False)
+    doc_ids = _doc_ids(pipeline, args.doc)
 
     def search(question: str) -> list:
-        question = validate_question(question, session.settings.max_question_chars)
-        return session.retriever.retrieve(question, top_k=k, doc_ids=doc_ids)
+        return pipeline.search(question, top_k=args.k, doc_ids=doc_ids)
 
     if args.jsonl:
         return _answer_jsonl(
@@ -160,28 +148,20 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from rag.answer.ask import GeneratorError, ask
+    from rag.answer.base import GeneratorError
     from rag.answer.render import answer_to_json, answer_to_text
     from rag.answer.validate import QuestionError
 
-    session = _Session(
+    pipeline = _pipeline(
         _settings(
             args, index_dir=args.index, retriever=args.retriever, generator=args.generator,
             llm_base_url=args.llm_base_url, llm_model=args.llm_model,
         )
     )
-    doc_ids = session.doc_ids(args.doc)
-    k = args.k or session.settings.top_k
+    doc_ids = _doc_ids(pipeline, args.doc)
 
     def answer(question: str):
-        return ask(
-            question,
-            session.retriever,
-            session.generator,
-            top_k=k,
-            doc_ids=doc_ids,
-            max_question_chars=session.settings.max_question_chars,
-        )
+        return pipeline.run(question, top_k=args.k, doc_ids=doc_ids)
 
     if args.jsonl:
         return _answer_jsonl(

@@ -76,6 +76,47 @@ class AnswerSentence:
     text: str
     citations: tuple[int, ...]
     supported: bool = True  # False only when the guard marks (instead of removing) a sentence
+    role: str = "support"  # direct (the answer phrase, shown first) | item (of a list) | support
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A sentence of a retrieved passage, scored against the question."""
+
+    hit: Hit
+    start: int  # document offsets (for meta chunks: offsets within the card)
+    end: int
+    text: str
+    lexical: float
+    semantic: float
+    score: float
+
+
+@dataclass(frozen=True)
+class GateDecision:
+    """The answerability gate's verdict: answer, answer with a caveat, or refuse, and why."""
+
+    decision: str  # answer | caveat | refuse
+    reasons: tuple[str, ...] = ()  # plain Chinese, shown to users
+    score: float = 0.0  # strength of the best qualifying evidence
+    asked: str = "other"  # what the question asks for (rag.text.question.ASKED)
+    evidence: tuple[Evidence, ...] = ()  # sentences an answer may cite, best first
+    caveat: str = ""  # shown above a caveated answer
+    passages: tuple[Hit, ...] = ()  # the hits a generator may use (no notes, unless asked)
+
+    @property
+    def refused(self) -> bool:
+        return self.decision == "refuse"
+
+
+@dataclass(frozen=True)
+class Trace:
+    """What each stage did for one question: for `--json`, the UI and evaluation."""
+
+    query: str  # what was searched: the question, or its standalone rewrite
+    retrieved: tuple[Hit, ...] = ()
+    gate: GateDecision | None = None
+    generated: str = ""  # an LLM's raw text before the guard ("" for extractive)
 
 
 @dataclass(frozen=True)
@@ -89,4 +130,7 @@ class Answer:
     evidence_score: float = 0.0
     generator: str = "extractive"
     removed: tuple[tuple[str, str], ...] = ()  # (sentence, reason) dropped by the grounding guard
+    caveat: str = ""  # the gate's caveat, shown above the answer
+    reasons: tuple[str, ...] = ()  # why it was refused or caveated (the gate's reasons)
     timings_ms: dict[str, float] = field(default_factory=dict, compare=False)
+    trace: Trace | None = field(default=None, compare=False)

@@ -1,19 +1,28 @@
-"""Compose the stages a `Settings` asks for; each variant is picked from a dict by name."""
+"""The stage registries: each variant is picked from a dict by name (`rag.pipeline` composes).
+
+Settings are only annotated here, never imported at run time, so `rag.settings` can stay a
+leaf that imports nothing of the pipeline.
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from rag.answer.evidence import EvidenceModel, document_frequencies_to_idf
 from rag.answer.extractive import ExtractiveGenerator
 from rag.embed import Embedder, make_embedder
 from rag.embed.base import QueryCache
+from rag.gate import AnswerabilityGate, GateThresholds
+from rag.gate.scoring import SentenceScorer
 from rag.retrieve.base import Retriever
 from rag.retrieve.dense import DenseRetriever
 from rag.retrieve.hybrid import FUSIONS, HybridRetriever
 from rag.retrieve.lexical import Bm25Retriever
-from rag.settings import Settings
 from rag.store.index import LoadedIndex
+
+if TYPE_CHECKING:
+    from rag.settings import Settings
 
 
 def embedder_for(settings: Settings) -> Embedder:
@@ -50,7 +59,8 @@ def idf_of(index: LoadedIndex) -> dict[str, float]:
         for token, i in index.bm25.vocab_dict.items()
         if token and i + 1 < len(indptr)  # bm25s appends an empty placeholder token
     }
-    return document_frequencies_to_idf(df, len(index.chunks))
+    documents = len(index.chunks)
+    return {t: math.log(1 + (documents - n + 0.5) / (n + 0.5)) for t, n in df.items()}
 
 
 def _hybrid(settings: Settings, index: LoadedIndex, embedder: Embedder) -> Retriever:
@@ -71,20 +81,20 @@ RETRIEVERS: dict[str, Callable[[Settings, LoadedIndex, Embedder], Retriever]] = 
 }
 
 
-def _extractive(settings: Settings, index: LoadedIndex, embedder: Embedder):
-    evidence = EvidenceModel()
-    if settings.refusal_threshold is not None:
-        evidence = EvidenceModel(
-            weights=evidence.weights, bias=evidence.bias, threshold=settings.refusal_threshold
-        )
-    return ExtractiveGenerator(
-        index.tokenizer.load(),
-        idf_of(index),
-        evidence,
-        embedder=embedder,
+def make_gate(settings: Settings, index: LoadedIndex, embedder: Embedder) -> AnswerabilityGate:
+    """The answerability gate over the index's sentences (threshold from settings if set)."""
+    scorer = SentenceScorer(
+        index.tokenizer.load(), idf_of(index), embedder=embedder,
         sentence_vectors=index.sentence_lookup(),
-        max_sentences=settings.max_sentences,
     )
+    thresholds = GateThresholds()
+    if settings.refusal_threshold is not None:
+        thresholds = GateThresholds(answer=settings.refusal_threshold)
+    return AnswerabilityGate(scorer, thresholds)
+
+
+def _extractive(settings: Settings, index: LoadedIndex, embedder: Embedder):
+    return ExtractiveGenerator(max_sentences=settings.max_sentences)
 
 
 def _openai(settings: Settings, index: LoadedIndex, embedder: Embedder, api_key: str | None = None):
@@ -121,13 +131,17 @@ GENERATORS: dict[str, Callable] = {
 }
 
 
+def check_choices(settings: Settings) -> None:
+    """Raise `ValueError` naming the allowed values when a stage name is unknown."""
+    for key, registry in (("retriever", RETRIEVERS), ("generator", GENERATORS), ("fusion", FUSIONS)):
+        if getattr(settings, key) not in registry:
+            raise ValueError(
+                f"unknown {key} {getattr(settings, key)!r}; choose one of {sorted(registry)}"
+            )
+
+
 def make_retriever(settings: Settings, index: LoadedIndex, embedder: Embedder) -> Retriever:
-    if settings.retriever not in RETRIEVERS:
-        raise ValueError(
-            f"unknown retriever {settings.retriever!r}; choose one of {sorted(RETRIEVERS)}"
-        )
-    if settings.fusion not in FUSIONS:
-        raise ValueError(f"unknown fusion {settings.fusion!r}; choose one of {sorted(FUSIONS)}")
+    check_choices(settings)
     return RETRIEVERS[settings.retriever](settings, index, embedder)
 
 
@@ -136,8 +150,5 @@ def make_generator(
 ):
     """The configured generator; `api_key` is read by the entry point from the variable
     named by `settings.llm_api_key_env` (library code reads no environment)."""
-    if settings.generator not in GENERATORS:
-        raise ValueError(
-            f"unknown generator {settings.generator!r}; choose one of {sorted(GENERATORS)}"
-        )
+    check_choices(settings)
     return GENERATORS[settings.generator](settings, index, embedder, api_key=api_key)

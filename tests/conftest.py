@@ -69,13 +69,18 @@ def tiny_index(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def tiny_session(tiny_index):
-    """(index, retriever, generator) over the tiny index, hybrid retrieval."""
+def tiny_pipeline(tiny_index):
+    """A loaded `Pipeline` over the tiny index: hybrid retrieval, the gate, extractive answers."""
+    from rag.pipeline import Pipeline
     from rag.settings import Settings
-    from rag.store.index import load_index
-    from rag.wiring import embedder_for, make_generator, make_retriever
 
     settings = Settings(index_dir=tiny_index, embedder="hash", refusal_threshold=0.0)
-    index = load_index(tiny_index)
-    embedder = embedder_for(settings).load()
-    return index, make_retriever(settings, index, embedder), make_generator(settings, index, embedder)
+    return Pipeline.from_settings(settings).load()
+
+
+@pytest.fixture
+def with_generator(tiny_pipeline):
+    """`with_generator(g)`: the tiny pipeline with generator `g` in its slot (a copy)."""
+    import dataclasses
+
+    return lambda generator: dataclasses.replace(tiny_pipeline, generator=generator)

@@ -106,6 +106,13 @@ a.rag-cite:hover { background: var(--rag-blue); color: #fff !important; }
 @keyframes rag-spin { to { transform: rotate(360deg); } }
 .rag-refusal { border-left: 4px solid var(--rag-amber); background: #fffaf0; padding: .55rem .8rem; border-radius: 6px; }
 .rag-refusal-head { font-weight: 600; color: #7c4a03; }
+.rag-reasons { margin-top: .35rem; color: #5b3a05; }
+.rag-reasons ul { margin: .2rem 0 0 1.2rem; padding: 0; }
+.rag-direct { font-size: 1.08rem; margin-bottom: .35rem; }
+.rag-items { margin: .2rem 0 .4rem 1.4rem; padding: 0; }
+.rag-items li { margin: .15rem 0; }
+.rag-caveat { background: #fff7e6; border-left: 3px solid #b45309; color: #5b3a05;
+  padding: .3rem .5rem; margin-bottom: .4rem; border-radius: 4px; }
 .rag-icon { margin-right: .4em; }
 .rag-related { margin-top: .4rem; font-size: .92rem; }
 .rag-related-label { color: var(--rag-amber); font-weight: 600; }

@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterator, Sequence
 
 from rag.answer.base import GeneratorError
 from rag.answer.prompts import ERROR_LLM_UNAVAILABLE
-from rag.answer.rewrite import rewrite_question
 from rag.answer.validate import QuestionError, validate_question
 from ui import render as R
 from ui import strings as S
@@ -118,13 +117,13 @@ class Chat:
             question = validate_question(text, self.engine.settings.max_question_chars)
             if doc_ids is not None and not list(doc_ids) and self.engine.ready:
                 raise QuestionError(S.ERROR_NO_DOCS)
-            history = [t["question"] for t in turns[:-1] if t["outcome"] in ("answer", "refusal")]
-            query = rewrite_question(
-                question, history, max_chars=self.engine.settings.max_question_chars
-            )
-            turn["query"] = query
+            history = [
+                t["answer"] for t in turns[:-1]
+                if t["outcome"] in ("answer", "refusal") and t.get("answer") is not None
+            ]
             scope = None if settings["doc_ids"] == "all" else list(doc_ids or [])
-            answer = self.engine.ask(query, scope, int(top_k))
+            answer = self.engine.ask(question, scope, int(top_k), history=history)
+            turn["query"] = answer.trace.query if answer.trace else question
         except (QuestionError, EngineNotReady) as problem:
             yield self._fail(turns, turn, str(problem), session)
             return

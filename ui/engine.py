@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence
 
-from rag.answer.ask import ask
+from rag.pipeline import Pipeline
 from rag.settings import Settings
-from rag.store.index import IndexNotReady, LoadedIndex, index_exists, load_index
+from rag.store.index import IndexNotReady, index_exists
 from rag.types import Answer, Document
 from ui import strings as S
 
@@ -20,23 +19,13 @@ class EngineNotReady(RuntimeError):
     """The engine cannot answer yet (loading) or at all (no index); the message is Chinese."""
 
 
-@dataclass
-class Parts:
-    """What answering needs: the loaded index, a retriever and a generator."""
-
-    index: LoadedIndex
-    retriever: object
-    generator: object
-
-
-def _warm_up(parts: Parts, settings: Settings) -> None:
-    """Run one retrieval (and one extractive answer) and load jieba now, so that the first
+def _warm_up(pipeline: Pipeline) -> None:
+    """Run one question through retrieval and the gate and load jieba now, so that the first
     user does not wait for it; an LLM backend is not called at start-up."""
     from rag.answer.rewrite import default_tokenize
 
-    hits = parts.retriever.retrieve(WARM_UP_QUESTION, top_k=3)
-    if settings.generator == "extractive":
-        parts.generator.generate(WARM_UP_QUESTION, hits)
+    hits = pipeline.search(WARM_UP_QUESTION, top_k=3)
+    pipeline.gate.decide(WARM_UP_QUESTION, hits)
     default_tokenize(WARM_UP_QUESTION)
 
 
@@ -53,7 +42,7 @@ class Engine:
         self.api_key = api_key
         self.state = LOADING
         self.reason = ""
-        self._parts: Parts | None = None
+        self._pipeline: Pipeline | None = None
         self._lock = threading.Lock()
         self._started = False
         self.ready_event = threading.Event()
@@ -73,7 +62,7 @@ class Engine:
 
     def _load(self) -> None:
         """Build when missing, load, warm up; never raises (a failure becomes state FAILED)."""
-        from rag.wiring import build_from_settings, embedder_for, make_generator, make_retriever
+        from rag.wiring import build_from_settings
 
         settings = self.settings
         try:
@@ -85,22 +74,16 @@ class Engine:
                 self.log(f"rag serve: {report.summary()}")
             self.state = LOADING
             self.log(f"rag serve: {S.STATUS_LOADING}")
-            index = load_index(settings.index_dir)
-            embedder = embedder_for(settings).load()
-            parts = Parts(
-                index,
-                make_retriever(settings, index, embedder),
-                make_generator(settings, index, embedder, api_key=self.api_key),
-            )
-            _warm_up(parts, settings)
+            pipeline = Pipeline.from_settings(settings, api_key=self.api_key).load()
+            _warm_up(pipeline)
         except (IndexNotReady, ValueError, OSError, RuntimeError) as error:
             self.reason = str(error)
             self.state = FAILED
             self.log(f"rag serve: {S.STATUS_FAILED.format(reason=self.reason)}")
         else:
-            self._parts = parts
+            self._pipeline = pipeline
             self.state = READY
-            self.log(f"rag serve: {S.STATUS_READY.format(count=len(index.documents))}")
+            self.log(f"rag serve: {S.STATUS_READY.format(count=len(pipeline.index.documents))}")
         finally:
             self.ready_event.set()
 
@@ -112,39 +95,39 @@ class Engine:
     def status(self) -> tuple[str, str]:
         """`(kind, message)` for the banner."""
         if self.state == READY:
-            return READY, S.STATUS_READY.format(count=len(self._parts.index.documents))
+            return READY, S.STATUS_READY.format(count=len(self._pipeline.index.documents))
         if self.state == FAILED:
             return FAILED, S.STATUS_FAILED.format(reason=self.reason)
         return self.state, S.STATUS_BUILDING if self.state == BUILDING else S.STATUS_LOADING
 
-    def _require(self) -> Parts:
-        """The loaded parts, or `EngineNotReady` saying why there are none."""
+    def _require(self) -> Pipeline:
+        """The loaded pipeline, or `EngineNotReady` saying why there is none."""
         if self.state == FAILED:
             raise EngineNotReady(S.ERROR_INDEX_MISSING.format(reason=self.reason))
-        if self._parts is None:
+        if self._pipeline is None:
             raise EngineNotReady(S.ERROR_NOT_READY)
-        return self._parts
+        return self._pipeline
 
     def documents(self) -> list[Document]:
         """The indexed articles in index order (empty until ready)."""
-        if self._parts is None:
+        if self._pipeline is None:
             return []
-        return list(self._parts.index.documents.values())
+        return list(self._pipeline.index.documents.values())
 
     def document(self, doc_id: str) -> Document | None:
         """One article by id, or None."""
-        return None if self._parts is None else self._parts.index.documents.get(doc_id)
+        return None if self._pipeline is None else self._pipeline.index.documents.get(doc_id)
 
-    def ask(self, question: str, doc_ids: Collection[str] | None, top_k: int) -> Answer:
-        """Answer a question; raises `QuestionError` or `EngineNotReady` (Chinese messages), or
-        `GeneratorError` when an LLM generator's backend fails."""
-        parts = self._require()
+    def ask(
+        self,
+        question: str,
+        doc_ids: Collection[str] | None,
+        top_k: int,
+        history: Sequence[Answer] = (),
+    ) -> Answer:
+        """Answer a question (a follow-up is rewritten from `history`, the earlier answers);
+        raises `QuestionError` or `EngineNotReady` (Chinese messages), or `GeneratorError`
+        when an LLM generator's backend fails."""
+        pipeline = self._require()
         with self._ask_lock:
-            return ask(
-                question,
-                parts.retriever,
-                parts.generator,
-                top_k=top_k,
-                doc_ids=doc_ids,
-                max_question_chars=self.settings.max_question_chars,
-            )
+            return pipeline.run(question, top_k=top_k, doc_ids=doc_ids, history=history)

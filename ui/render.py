@@ -135,24 +135,38 @@ def render_answer(answer: Answer, turn: int, shown: int | None = None) -> str:
     by_n = {c.n: c for c in answer.citations}
     budget = answer_length(answer) if shown is None else max(0, shown)
     parts = []
+    items: list[str] = []
     for sentence in answer.sentences:
         if budget <= 0:
             break
         text = sentence.text[:budget]
         # A sentence the grounding guard could not verify (when it marks instead of removing).
         kind = "rag-sent" if getattr(sentence, "supported", True) else "rag-sent rag-unsupported"
-        parts.append(f'<span class="{kind}">{esc(text)}</span>')
+        piece = f'<span class="{kind}">{esc(text)}</span>'
         if len(text) == len(sentence.text):
-            parts.extend(_cite_link(turn, by_n.get(n), n) for n in sentence.citations)
+            piece += "".join(_cite_link(turn, by_n.get(n), n) for n in sentence.citations)
+        if sentence.role == "direct":
+            parts.append(f'<div class="rag-direct"><strong>{piece}</strong></div>')
+        elif sentence.role == "item":
+            items.append(f"<li>{piece}</li>")
+        else:
+            parts.append(piece)
         budget -= len(text)
+    if items:
+        parts.insert(0 if not parts or "rag-direct" not in parts[0] else 1,
+                     f'<ol class="rag-items">{"".join(items)}</ol>')
+    caveat = (
+        f'<div class="rag-caveat"><span class="rag-icon">ⓘ</span>{esc(answer.caveat)}</div>'
+        if answer.caveat else ""
+    )
     if shown is not None:
         parts.append('<span class="rag-cursor"></span>')
-        return f'<div class="rag-msg rag-answer rag-streaming">{"".join(parts)}</div>'
+        return f'<div class="rag-msg rag-answer rag-streaming">{caveat}{"".join(parts)}</div>'
     seconds = answer.timings_ms.get("total", 0.0) / 1000
     generator = S.GENERATOR_LABELS.get(answer.generator, answer.generator)
     foot = S.ANSWER_FOOTER.format(generator=generator, count=len(answer.citations), seconds=seconds)
     return (
-        f'<div class="rag-msg rag-answer rag-done"><div class="rag-body">{"".join(parts)}</div>'
+        f'<div class="rag-msg rag-answer rag-done">{caveat}<div class="rag-body">{"".join(parts)}</div>'
         f'{render_guard_notice(answer)}<div class="rag-foot">{esc(foot)}</div></div>'
     )
 
@@ -186,9 +200,14 @@ def render_refusal(answer: Answer, turn: int) -> str:
         if items
         else ""
     )
+    reasons = "".join(f"<li>{esc(reason)}</li>" for reason in answer.reasons)
+    why = (
+        f'<div class="rag-reasons"><span class="rag-reasons-label">{esc(S.REFUSAL_REASONS)}</span>'
+        f'<ul>{reasons}</ul></div>' if reasons else ""
+    )
     return (
         f'<div class="rag-msg rag-refusal rag-done"><div class="rag-refusal-head">'
-        f'<span class="rag-icon">ⓘ</span>{esc(answer.text)}</div>{related}'
+        f'<span class="rag-icon">ⓘ</span>{esc(answer.text)}</div>{why}{related}'
         f"{render_guard_notice(answer)}</div>"
     )
 
@@ -254,7 +273,7 @@ def render_sources(
     For an answer, citation `active` (default 1) is open with its supporting spans marked;
     for a refusal, the related passages are listed (`active` opens one of them).
     """
-    head = _query_block(question or answer.question, answer.question)
+    head = _query_block(question or answer.question, answer.trace.query if answer.trace else answer.question)
     if answer.refused:
         label = (
             f'<div class="rag-panel-label rag-related-label">{esc(RELATED_LABEL)}'

@@ -84,3 +84,4 @@ FEEDBACK_THANKS_UP = "感谢反馈 👍！如愿意，可以在下方补充说�
 FEEDBACK_THANKS_DOWN = "感谢反馈 👎！能否告诉我们哪里不对？"
 FEEDBACK_COMMENT_SAVED = "已收到您的意见，谢谢！"
 FEEDBACK_NOTHING = "这条消息没有可评价的回答。"
+REFUSAL_REASONS = "原因："

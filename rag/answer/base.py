@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import dataclasses
+from collections.abc import Collection, Iterable, Iterator
 from typing import Protocol
 
 from rag.answer.prompts import REFUSAL
-from rag.types import Answer, Hit
+from rag.types import Answer, GateDecision, Hit, Trace
 
 
 class GeneratorError(RuntimeError):
@@ -14,7 +15,9 @@ class GeneratorError(RuntimeError):
 
 
 class Generator(Protocol):
-    """Writes an `Answer` (cited, or a refusal) from a question and retrieved hits.
+    """Writes an `Answer` (cited, or a refusal) from a question, the passages the gate let
+    through and its decision; `seen` holds (doc_id, start, end) spans the previous answer
+    already quoted, so a follow-up can add what is new.
 
     Generators may also offer `stream(question, hits)`, yielding text pieces and then the
     final `Answer` as the last item.
@@ -22,7 +25,13 @@ class Generator(Protocol):
 
     name: str
 
-    def generate(self, question: str, hits: list[Hit]) -> Answer: ...
+    def generate(
+        self,
+        question: str,
+        hits: list[Hit],
+        decision: GateDecision,
+        seen: Collection[tuple[str, int, int]] = (),
+    ) -> Answer: ...
 
 
 def refusal(
@@ -52,9 +61,12 @@ def last_answer(items: Iterable[str | Answer]) -> Answer:
 
 
 def stream_then_guard(deltas: Iterator[str], guard) -> Iterator[str | Answer]:
-    """Pass text pieces through as they arrive, then yield `guard(full_text)`."""
+    """Pass text pieces through as they arrive, then yield `guard(full_text)`, with the raw
+    text kept in its trace for audit."""
     pieces: list[str] = []
     for delta in deltas:
         pieces.append(delta)
         yield delta
-    yield guard("".join(pieces))
+    text = "".join(pieces)
+    answer = guard(text)
+    yield dataclasses.replace(answer, trace=Trace(query=answer.question, generated=text))

@@ -1,42 +1,18 @@
-"""The default generator: picks 1–4 cited sentences from the top passages, no LLM needed."""
+"""The default generator: quotes the gate's evidence verbatim, shaped as a direct answer, a
+numbered list or a few supporting sentences, each cited. No LLM needed."""
 
 from __future__ import annotations
 
-import math
 import re
-from dataclasses import dataclass
+from collections.abc import Collection
 
-import numpy as np
-
-from rag.answer.evidence import (
-    FEATURES,
-    EvidenceModel,
-    asks_for_number,
-    has_number,
-    question_terms,
-)
-from rag.answer.base import refusal
-from rag.embed.base import Embedder
+from rag.answer.shape import answer_phrase, list_items, numbered_heading
 from rag.ingest.normalize import detect_script, normalize_for_match, to_script
-from rag.ingest.chunk import chunk_slice, sentence_spans
-from rag.ingest.tokenize import Tokenizer
-from rag.types import Answer, AnswerSentence, Citation, Hit
+from rag.types import Answer, AnswerSentence, Citation, Evidence, GateDecision, Hit
 
 _INLINE_REFERENCE = re.compile(r"\[\d{1,3}\]")
-_MIN_SENTENCE_CHARS = 6
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A sentence of a retrieved passage, scored against the question."""
-
-    hit: Hit
-    start: int  # document offsets (for meta chunks: offsets within the card)
-    end: int
-    text: str
-    lexical: float
-    semantic: float
-    score: float
+DIRECT = ("who", "date", "number", "place", "other")  # asks that a phrase can answer
+LISTS = ("list", "method", "reason")  # asks that an enumeration in the source can answer
 
 
 def display_text(sentence: str) -> str:
@@ -53,105 +29,54 @@ def _overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / max(1, min(len(a), len(b)))
 
 
-class ExtractiveGenerator:
-    """Selects answer sentences by lexical coverage of the question and dense similarity.
+class _Citations:
+    """Numbers passages [1], [2] … in order of first use and collects the quoted spans."""
 
-    Sentences come from the first `candidate_passages` hits; near-duplicates are dropped,
-    the rest ordered by document and position, and each carries a [n] citation.
+    def __init__(self) -> None:
+        self.numbers: dict[str, int] = {}
+        self.chunks: dict[str, object] = {}
+        self.spans: dict[str, list[tuple[int, int]]] = {}
+
+    def cite(self, hit: Hit, start: int, end: int) -> int:
+        chunk = hit.chunk
+        n = self.numbers.setdefault(chunk.chunk_id, len(self.numbers) + 1)
+        self.chunks[chunk.chunk_id] = chunk
+        spans = self.spans.setdefault(chunk.chunk_id, [])
+        if (start, end) not in spans:
+            spans.append((start, end))
+        return n
+
+    def all(self) -> tuple[Citation, ...]:
+        return tuple(
+            Citation(n=n, chunk=self.chunks[cid], spans=tuple(self.spans[cid]))
+            for cid, n in self.numbers.items()
+        )
+
+
+class ExtractiveGenerator:
+    """Shapes an answer from the gate's evidence sentences (best first).
+
+    who/when/how many/which: a first line with the answer phrase, a span of the best
+    sentence; lists: the source's own enumeration, item by item; otherwise the best
+    sentences within `relative_cutoff` of the top one, without near-duplicates, in reading
+    order. `seen` spans (quoted by the previous answer) are skipped when others remain.
     """
 
     name = "extractive"
 
     def __init__(
-        self,
-        tokenizer: Tokenizer,
-        idf: dict[str, float],
-        evidence: EvidenceModel,
-        embedder: Embedder | None = None,
-        sentence_vectors: dict[tuple[str, int, int], np.ndarray] | None = None,
-        max_sentences: int = 4,
-        candidate_passages: int = 4,
-        relative_cutoff: float = 0.8,
-        max_answer_chars: int = 360,
+        self, max_sentences: int = 4, relative_cutoff: float = 0.8, max_answer_chars: int = 360,
+        max_items: int = 8,
     ) -> None:
-        self.tokenizer = tokenizer
-        self.idf = idf
-        self.evidence = evidence
-        self.embedder = embedder
-        self.sentence_vectors = sentence_vectors or {}
         self.max_sentences = max_sentences
-        self.candidate_passages = candidate_passages
         self.relative_cutoff = relative_cutoff
         self.max_answer_chars = max_answer_chars
+        self.max_items = max_items
 
-    def _weight(self, token: str) -> float:
-        return self.idf.get(token, self.evidence.unknown_idf)
-
-    def candidates(self, question: str, hits: list[Hit]) -> list[Candidate]:
-        """Score every sentence of the top passages against the question."""
-        terms = question_terms(self.tokenizer, question)
-        total = sum(self._weight(t) for t in terms) or 1.0
-        spans = []
-        for hit in hits[: self.candidate_passages]:
-            for start, end in sentence_spans(hit.chunk, _MIN_SENTENCE_CHARS):
-                spans.append((hit, start, end, chunk_slice(hit.chunk, start, end)))
-        if not spans:
-            return []
-        semantic = np.zeros(len(spans), dtype=np.float32)
-        if self.embedder is not None:
-            query = self.embedder.embed_query(normalize_for_match(question))
-            semantic = self._sentence_vectors(spans) @ query
-        out = []
-        for (hit, start, end, text), similarity in zip(spans, semantic):
-            tokens = set(self.tokenizer.tokenize(text))
-            lexical = sum(self._weight(t) for t in terms if t in tokens) / total
-            prior = 1.0 / math.sqrt(hit.rank)
-            score = self.evidence.sentence_score(lexical, float(similarity), prior)
-            out.append(Candidate(hit, start, end, text, lexical, float(similarity), score))
-        return out
-
-    def _sentence_vectors(self, spans: list) -> np.ndarray:
-        """Precomputed vectors where the index has them; the rest embedded now."""
-        vectors = np.zeros((len(spans), self.embedder.dim), dtype=np.float32)
-        missing = []
-        for i, (hit, start, end, _) in enumerate(spans):
-            vector = self.sentence_vectors.get((hit.chunk.chunk_id, start, end))
-            if vector is None:
-                missing.append(i)
-            else:
-                vectors[i] = vector
-        if missing:
-            texts = [normalize_for_match(spans[i][3]) for i in missing]
-            vectors[missing] = self.embedder.embed_passages(texts)
-        return vectors
-
-    def features(
-        self, question: str, hits: list[Hit], candidates: list[Candidate]
-    ) -> tuple[float, ...]:
-        """Evidence features, in the order of `rag.answer.evidence.FEATURES`."""
-        if not candidates:
-            return (0.0,) * len(FEATURES)
-        terms = question_terms(self.tokenizer, question)
-        total = sum(self._weight(t) for t in terms) or 1.0
-        passage = 0.0
-        for hit in hits[: self.candidate_passages]:
-            tokens = set(self.tokenizer.tokenize(hit.chunk.text))
-            passage = max(passage, sum(self._weight(t) for t in terms if t in tokens) / total)
-        unknown = sum(self._weight(t) for t in terms if t not in self.idf) / total
-        best = sorted(candidates, key=lambda c: -c.score)[:2]
-        mismatch = float(asks_for_number(question) and not any(has_number(c.text) for c in best))
-        return (
-            float(max(c.lexical for c in candidates)),
-            float(passage),
-            float(max(c.semantic for c in candidates)),
-            float(unknown),
-            mismatch,
-        )
-
-    def select(self, candidates: list[Candidate]) -> list[Candidate]:
+    def select(self, evidence: list[Evidence]) -> list[Evidence]:
         """Best sentences within `relative_cutoff` of the top one, without near-duplicates."""
-        ranked = sorted(candidates, key=lambda c: -c.score)
-        chosen: list[Candidate] = []
+        ranked = sorted(evidence, key=lambda e: -e.score)
+        chosen: list[Evidence] = []
         seen: list[set[str]] = []
         length = 0
         for candidate in ranked:
@@ -168,40 +93,112 @@ class ExtractiveGenerator:
             chosen.append(candidate)
             seen.append(grams)
             length += size
-        # Readable order: documents by their best sentence, then position in the document.
-        doc_rank = {}
+        doc_rank: dict[str, int] = {}
         for candidate in chosen:
             doc_rank.setdefault(candidate.hit.chunk.doc_id, len(doc_rank))
-        return sorted(chosen, key=lambda c: (doc_rank[c.hit.chunk.doc_id], c.hit.chunk.kind == "meta", c.start))
-
-    def generate(self, question: str, hits: list[Hit]) -> Answer:
-        """Answer from `hits`, or refuse when the evidence is too weak."""
-        candidates = self.candidates(question, hits)
-        strength = self.evidence.probability(self.features(question, hits, candidates))
-        if not candidates or strength < self.evidence.threshold:
-            return refusal(question, hits, self.name, evidence_score=strength)
-        script = detect_script(question)
-        numbers: dict[str, int] = {}
-        spans: dict[str, list[tuple[int, int]]] = {}
-        sentences = []
-        for candidate in self.select(candidates):
-            chunk = candidate.hit.chunk
-            n = numbers.setdefault(chunk.chunk_id, len(numbers) + 1)
-            spans.setdefault(chunk.chunk_id, []).append((candidate.start, candidate.end))
-            shown = to_script(display_text(candidate.text), script)
-            sentences.append(AnswerSentence(text=shown, citations=(n,)))
-        chunks = {h.chunk.chunk_id: h.chunk for h in hits}
-        citations = tuple(
-            Citation(n=n, chunk=chunks[chunk_id], spans=tuple(spans[chunk_id]))
-            for chunk_id, n in numbers.items()
+        return sorted(
+            chosen,
+            key=lambda e: (doc_rank[e.hit.chunk.doc_id], e.hit.chunk.kind == "meta", e.start),
         )
-        text = "".join(f"{s.text}[{s.citations[0]}]" for s in sentences)
+
+    def generate(
+        self,
+        question: str,
+        hits: list[Hit],
+        decision: GateDecision,
+        seen: Collection[tuple[str, int, int]] = (),
+    ) -> Answer:
+        """Quote the evidence the gate accepted; the gate has already decided to answer."""
+        evidence = list(decision.evidence)
+        fresh = [e for e in evidence if (e.hit.chunk.doc_id, e.start, e.end) not in set(seen)]
+        evidence = fresh or evidence
+        script = detect_script(question)
+        cites = _Citations()
+        sentences: list[AnswerSentence] = []
+
+        def add(hit: Hit, start: int, end: int, text: str, role: str) -> None:
+            n = cites.cite(hit, start, end)
+            shown = to_script(display_text(text), script)
+            if shown:
+                sentences.append(AnswerSentence(text=shown, citations=(n,), role=role))
+
+        best = max(evidence, key=lambda e: e.score)
+        items = self._items(decision.asked, evidence) if decision.asked in LISTS else []
+        if items:
+            for hit, start, end, text in items:
+                add(hit, start, end, text, "item")
+        else:
+            chosen = self.select(evidence)
+            if decision.asked in DIRECT:
+                span = answer_phrase(decision.asked, question, best.text)
+                if span is not None:
+                    s, e = span
+                    add(best.hit, best.start + s, best.start + e, best.text[s:e], "direct")
+            for candidate in chosen:
+                add(candidate.hit, candidate.start, candidate.end, candidate.text, "support")
+        text = _plain_text(sentences)
         return Answer(
             question=question,
             text=text,
             refused=False,
             sentences=tuple(sentences),
-            citations=citations,
-            evidence_score=strength,
+            citations=cites.all(),
+            evidence_score=decision.score,
             generator=self.name,
         )
+
+    def _items(self, asked: str, evidence: list[Evidence]) -> list[tuple[Hit, int, int, str]]:
+        """The enumeration that answers a list question: in the best sentence's passage, or
+        as numbered sibling sub-headings of the best passages' section."""
+        for candidate in sorted(evidence, key=lambda e: -e.score)[:2]:
+            chunk = candidate.hit.chunk
+            offset = chunk.start if chunk.kind != "meta" else 0
+            spans = list_items(chunk.text)
+            if len(spans) >= 2:
+                # Only an enumeration that includes (or follows) the best sentence answers.
+                local = (candidate.start - offset, candidate.end - offset)
+                if spans[0][0] <= local[1] + 200 and spans[-1][1] >= local[0] - 50:
+                    return [
+                        (candidate.hit, offset + s, offset + e, chunk.text[s:e])
+                        for s, e in spans[: self.max_items]
+                    ]
+        return self._heading_items(evidence)
+
+    def _heading_items(self, evidence: list[Evidence]) -> list[tuple[Hit, int, int, str]]:
+        """Sibling sections numbered 1./（一）… under one parent, each cited by its first
+        evidence sentence; used when an article lists a category as sub-headings."""
+        best = max(evidence, key=lambda e: e.score)
+        parent = best.hit.chunk.section.rsplit(" > ", 1)[0] if " > " in best.hit.chunk.section else ""
+        if not parent:
+            return []
+        by_section: dict[str, Evidence] = {}
+        for candidate in sorted(evidence, key=lambda e: (e.hit.chunk.start, e.start)):
+            section = candidate.hit.chunk.section
+            if section.startswith(parent + " > ") and section not in by_section:
+                if numbered_heading(section.rsplit(" > ", 1)[1]) is not None:
+                    by_section[section] = candidate
+        if len(by_section) < 2:
+            return []
+        out = []
+        for section, candidate in by_section.items():
+            out.append((candidate.hit, candidate.start, candidate.end, candidate.text))
+        return out[: self.max_items]
+
+
+def _plain_text(sentences: list[AnswerSentence]) -> str:
+    """The answer as one string: the direct line, numbered items, then sentences."""
+    lines: list[str] = []
+    body = ""
+    number = 0
+    for s in sentences:
+        cited = "".join(f"[{n}]" for n in s.citations)
+        if s.role == "direct":
+            lines.append(f"{s.text}{cited}")
+        elif s.role == "item":
+            number += 1
+            lines.append(f"{number}. {s.text}{cited}")
+        else:
+            body += f"{s.text}{cited}"
+    if body:
+        lines.append(body)
+    return "\n".join(lines)

@@ -140,5 +140,7 @@ class OpenAIGenerator:
             deltas, lambda text: guard_answer(question, text, hits, self.name, self.guard_mode)
         )
 
-    def generate(self, question: str, hits: list[Hit]) -> Answer:
+    def generate(self, question: str, hits: list[Hit], decision=None, seen=()) -> Answer:
+        """The guarded answer; `decision` and `seen` are the gate's and the history's (the
+        model reads the passages itself, so neither changes what it is sent)."""
         return last_answer(self.stream(question, hits))

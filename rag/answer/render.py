@@ -44,12 +44,31 @@ def answer_to_json(answer: Answer) -> dict:
             }
             for c in answer.citations
         ],
-        "sentences": [{"text": s.text, "citations": list(s.citations)} for s in answer.sentences],
+        "sentences": [
+            {"text": s.text, "citations": list(s.citations), "role": s.role}
+            for s in answer.sentences
+        ],
+        "caveat": answer.caveat,
+        "gate": gate_to_json(answer),
+        "query": answer.trace.query if answer.trace else answer.question,
         "related": [hit_to_json(h) for h in answer.related],
         "evidence_score": round(answer.evidence_score, 4),
         "generator": answer.generator,
         "removed": [{"text": text, "reason": reason} for text, reason in answer.removed],
         "timings_ms": answer.timings_ms,
+    }
+
+
+def gate_to_json(answer: Answer) -> dict | None:
+    """`{decision, reasons, score, asked}` of the answerability gate, when it ran."""
+    gate = answer.trace.gate if answer.trace else None
+    if gate is None:
+        return None
+    return {
+        "decision": gate.decision,
+        "reasons": list(gate.reasons),
+        "score": round(gate.score, 4),
+        "asked": gate.asked,
     }
 
 
@@ -60,7 +79,10 @@ def _snippet(text: str, max_chars: int = 80) -> str:
 
 def answer_to_text(answer: Answer) -> str:
     """The answer, then its numbered sources (or 可能相关 passages for a refusal)."""
-    lines = [answer.text, ""]
+    lines = [f"注意：{answer.caveat}", ""] if answer.caveat else []
+    lines += [answer.text, ""]
+    if answer.refused and answer.reasons:
+        lines[-1:-1] = [f"原因：{reason}" for reason in answer.reasons]
     if answer.refused:
         if answer.related:
             lines.append(f"{RELATED_LABEL}：")

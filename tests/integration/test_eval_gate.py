@@ -14,8 +14,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def dev_run(seeds_session, tmp_path_factory):
-    settings, _, _ = seeds_session
+def dev_run(seeds_settings, tmp_path_factory):
+    settings = seeds_settings
     out = tmp_path_factory.mktemp("eval-out")
     summary = run_eval(settings, [ROOT / "eval" / "dev.jsonl"], out, progress=False)
     return summary, out

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from rag.answer.ask import ask
+from rag.pipeline import Pipeline
 from rag.store.build import build_index
-from rag.wiring import embedder_for, make_generator, make_retriever
+from rag.wiring import embedder_for
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,25 +20,17 @@ JUNK = re.compile(
 )
 
 
-def test_the_readme_question_is_answered_from_002(seeds_session):
-    settings, index, embedder = seeds_session
-    retriever = make_retriever(settings, index, embedder)
-    generator = make_generator(settings, index, embedder)
-    answer = ask("广东数字政府改革建设工作领导小组由谁担任组长？", retriever, generator)
+def test_the_readme_question_is_answered_from_002(seeds_pipeline):
+    answer = seeds_pipeline.run("广东数字政府改革建设工作领导小组由谁担任组长？")
     assert not answer.refused
-    assert "省长" in answer.text
+    assert answer.sentences[0].role == "direct" and answer.sentences[0].text == "省长"
     cited = {c.chunk.doc_id for c in answer.citations}
     assert "002_8b567d78fe9580c9" in cited
 
 
-def test_out_of_corpus_question_is_refused(seeds_session):
-    settings, index, embedder = seeds_session
-    answer = ask(
-        "明天北京的天气怎么样，会下雨吗？",
-        make_retriever(settings, index, embedder),
-        make_generator(settings, index, embedder),
-    )
-    assert answer.refused and answer.related
+def test_out_of_corpus_question_is_refused(seeds_pipeline):
+    answer = seeds_pipeline.run("明天北京的天气怎么样，会下雨吗？")
+    assert answer.refused and answer.related and answer.reasons
 
 
 @pytest.mark.parametrize(
@@ -49,14 +41,13 @@ def test_out_of_corpus_question_is_refused(seeds_session):
         ("廣東數字政府改革由誰擔任領導小組組長？", "002_8b567d78fe9580c9"),  # Traditional → Simplified
     ],
 )
-def test_cross_script_retrieval(seeds_session, question, doc_id):
-    settings, index, embedder = seeds_session
-    hits = make_retriever(settings, index, embedder).retrieve(question, top_k=3)
+def test_cross_script_retrieval(seeds_pipeline, question, doc_id):
+    hits = seeds_pipeline.search(question, top_k=3)
     assert doc_id in {h.chunk.doc_id for h in hits}
 
 
-def test_no_junk_reaches_any_chunk(seeds_session):
-    _, index, _ = seeds_session
+def test_no_junk_reaches_any_chunk(seeds_pipeline):
+    index = seeds_pipeline.index
     for chunk in index.chunks:
         assert not JUNK.search(chunk.text), (chunk.doc_id, JUNK.search(chunk.text).group())
         if chunk.kind != "meta":
@@ -71,18 +62,18 @@ def test_rebuild_reuses_every_vector(seeds_index):
     assert report.unchanged and not (report.added or report.changed or report.removed)
 
 
-def test_hybrid_is_at_least_as_good_as_bm25_on_dev(seeds_session):
+def test_hybrid_is_at_least_as_good_as_bm25_on_dev(seeds_settings):
     """Guards the fusion choice made on eval/dev.jsonl (see README)."""
     from eval.metrics import first_relevant_rank, hit_at
 
-    settings, index, embedder = seeds_session
     rows = [json.loads(line) for line in (ROOT / "eval" / "dev.jsonl").read_text(encoding="utf-8").splitlines()]
     rows = [r for r in rows if r["answerable"]]
 
     def hits_at(retriever_name: str) -> tuple[float, float]:
-        retriever = make_retriever(settings.replace(retriever=retriever_name), index, embedder)
+        pipeline = Pipeline.from_settings(seeds_settings.replace(retriever=retriever_name))
+        pipeline.load(generator=False)
         ranks = [
-            first_relevant_rank([h.chunk for h in retriever.retrieve(r["question"], top_k=5)], r["gold"])
+            first_relevant_rank([h.chunk for h in pipeline.search(r["question"], top_k=5)], r["gold"])
             for r in rows
         ]
         return (sum(hit_at(x, 1) for x in ranks) / len(ranks), sum(hit_at(x, 5) for x in ranks) / len(ranks))

@@ -47,7 +47,8 @@ def test_ask_json_contract(built, capsys):
     citation = answer["citations"][0]
     assert {"n", "chunk_id", "doc_id", "title", "section", "start", "end", "text"} <= set(citation)
     assert citation["doc_id"] == "gd" and "[1]" in answer["answer"]
-    assert set(answer["timings_ms"]) >= {"retrieve", "compose", "total"}
+    assert set(answer["timings_ms"]) >= {"retrieve", "gate", "generate", "compose", "total"}
+    assert answer["gate"]["decision"] == "answer" and answer["query"] == "领导小组由谁担任组长？"
 
 
 def test_jsonl_modes_answer_every_line_and_report_bad_ones(built, capsys, monkeypatch):
@@ -101,4 +102,4 @@ def test_missing_index_says_to_build(tmp_path, capsys, monkeypatch):
 def test_bad_config_value_is_reported(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("RAG_RETRIEVER", "magic")
     assert main(["search", "数据", "--index", str(tmp_path)]) == 2
-    assert "retriever='magic' is not one of ['bm25', 'dense', 'hybrid']" in capsys.readouterr().err
+    assert "unknown retriever 'magic'; choose one of ['bm25', 'dense', 'hybrid']" in capsys.readouterr().err

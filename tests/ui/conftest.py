@@ -10,9 +10,10 @@ import pytest
 from rag.types import Answer, AnswerSentence, Chunk, Citation, Document, Hit
 
 GOLDEN = Path(__file__).parent / "golden"
-# Scores of the tiny corpus under the hashing embedder: the answerable question scores
-# about 6e-3 and the unrelated ones below 1e-7, so this threshold separates them.
-TINY_THRESHOLD = 1e-3
+# The gate's strength on the tiny corpus under the hashing embedder (IDF-weighted coverage of
+# the question's terms, plus excess similarity): the answerable question covers most of its
+# terms, the unrelated one almost none, so this threshold separates them.
+TINY_THRESHOLD = 0.3
 ANSWERABLE = "广东由谁担任数字政府改革建设工作领导小组组长？"
 UNRELATED = "家常红烧肉应该怎么做？需要哪些调料？"
 

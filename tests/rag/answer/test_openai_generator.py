@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from rag.answer.ask import GeneratorError, ask
+from rag.answer.base import GeneratorError
 from rag.answer.openai_compat import OpenAIGenerator
 from rag.answer.prompts import REFUSAL
 
@@ -18,10 +18,9 @@ def make(fake_llm, **options) -> OpenAIGenerator:
 
 
 @pytest.mark.parametrize("stream", [True, False])
-def test_fabricated_and_badly_cited_sentences_are_removed(fake_llm, tiny_session, stream):
-    _, retriever, _ = tiny_session
+def test_fabricated_and_badly_cited_sentences_are_removed(fake_llm, tiny_pipeline, with_generator, stream):
     generator = make(fake_llm, stream=stream)
-    answer = ask("广东数字政府改革建设工作领导小组由谁担任组长？", retriever, generator)
+    answer = with_generator(generator).run("广东数字政府改革建设工作领导小组由谁担任组长？")
     assert not answer.refused and answer.generator == "openai"
     assert "世界银行" not in answer.text and "博物馆" not in answer.text
     removed = dict(answer.removed)
@@ -33,9 +32,8 @@ def test_fabricated_and_badly_cited_sentences_are_removed(fake_llm, tiny_session
     assert request["messages"][0]["role"] == "system" and "<passages>" in request["messages"][1]["content"]
 
 
-def test_streaming_yields_deltas_then_the_guarded_answer(fake_llm, tiny_session):
-    _, retriever, _ = tiny_session
-    hits = retriever.retrieve("领导小组组长", top_k=3)
+def test_streaming_yields_deltas_then_the_guarded_answer(fake_llm, tiny_pipeline, with_generator):
+    hits = tiny_pipeline.search("领导小组组长", top_k=3)
     fake_llm.replies.append("广东成立由省长任组长的数字政府改革建设工作领导小组,统筹推进全省改革。[1]")
     items = list(make(fake_llm).stream("领导小组组长", hits))
     deltas, final = items[:-1], items[-1]
@@ -44,34 +42,41 @@ def test_streaming_yields_deltas_then_the_guarded_answer(fake_llm, tiny_session)
     assert not final.refused and final.text.endswith("[1]")
 
 
-def test_model_refusal_passes_through(fake_llm, tiny_session):
-    _, retriever, _ = tiny_session
+def test_model_refusal_passes_through(fake_llm, tiny_pipeline, with_generator):
     fake_llm.replies.append(REFUSAL)
-    answer = ask("明天会下雨吗", retriever, make(fake_llm))
+    answer = with_generator(make(fake_llm)).run("明天会下雨吗")
     assert answer.refused and answer.text == REFUSAL
 
 
-def test_server_errors_are_retried_then_reported(fake_llm, tiny_session):
-    _, retriever, _ = tiny_session
+def test_server_errors_are_retried_then_reported(fake_llm, tiny_pipeline, with_generator):
     fake_llm.replies.extend([503, "广东成立由省长任组长的数字政府改革建设工作领导小组,统筹推进全省改革。[1]"])
-    answer = ask("领导小组组长", retriever, make(fake_llm, retries=2))
+    answer = with_generator(make(fake_llm, retries=2)).run("领导小组组长")
     assert not answer.refused  # one 503, then success
     fake_llm.replies.extend([500, 500, 500])
     with pytest.raises(GeneratorError, match="HTTP 500"):
-        ask("领导小组组长", retriever, make(fake_llm, retries=2))
+        with_generator(make(fake_llm, retries=2)).run("领导小组组长")
     fake_llm.replies.append(400)
     with pytest.raises(GeneratorError, match="HTTP 400"):  # not retried
-        ask("领导小组组长", retriever, make(fake_llm, retries=2))
+        with_generator(make(fake_llm, retries=2)).run("领导小组组长")
 
 
-def test_server_down_is_a_clear_error(tiny_session):
-    _, retriever, _ = tiny_session
+def test_server_down_is_a_clear_error(with_generator):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     generator = OpenAIGenerator(f"http://127.0.0.1:{port}/v1", "m", timeout_s=2, retries=1, backoff_s=0.01)
     with pytest.raises(GeneratorError, match=f"127.0.0.1:{port}"):
-        ask("领导小组组长", retriever, generator)
+        with_generator(generator).run("领导小组组长")
+
+
+def test_an_unanswerable_question_never_reaches_the_model(fake_llm, with_generator):
+    """The gate runs before every generator: a question about 北京 (the corpus knows only
+    广东) is refused without a request to the model."""
+    before = len(fake_llm.requests)
+    answer = with_generator(make(fake_llm)).run("北京数字政府改革建设工作领导小组由谁担任组长？")
+    assert answer.refused and any("北京" in reason for reason in answer.reasons)
+    assert answer.trace.gate.decision == "refuse"
+    assert len(fake_llm.requests) == before
 
 
 def test_configuration_errors_name_the_setting():

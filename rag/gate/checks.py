@@ -1,0 +1,88 @@
+"""The gate's checks, each a pure function over normalised text: found, filled, supported."""
+
+from __future__ import annotations
+
+import re
+
+from rag.answer.support import content_chars, support_score
+from rag.ingest.normalize import normalize_for_match
+from rag.text.question import Constraint, fold_place
+
+_YEAR = re.compile(r"(?:19|20)\d{2}|[〇一二三四五六七八九零]{4}年|年底|年初|年中|上半年|下半年")
+_MONTH = re.compile(r"\d{1,2}\s*月|[一二三四五六七八九十]{1,2}月|\d{4}-\d{1,2}")
+_DAY = re.compile(r"\d{1,2}\s*[日号]|[一二三四五六七八九十]{1,3}[日号]|\d{4}-\d{1,2}-\d{1,2}")
+_COUNT = re.compile(
+    r"\d|[一二三四五六七八九十百千万两]+(?:个|项|家|次|名|条|位|种|倍|成|类|批|级|步|方面|大)"
+    r"|每[年月季周天日]|季度|半数|[一二三四五六七八九十]+分之"
+)
+_WHO = re.compile(
+    r"长|主任|书记|主席|总理|学者|专家|教授|作者|编辑|审核|局|部|委|办|厅|政府|公司|中心|小组|会议|期刊|"
+    r"网站|杂志|大学|学院|研究院|机构|企业|组织|[\u4e00-\u9fff]·[\u4e00-\u9fff]|等人|认为|指出|提出"
+)
+_PLACE_WORD = re.compile(r"[省市县区国州]")
+# Common antonyms: a question word whose opposite, not itself, is what the evidence says
+# ("起步早于" vs "起步较晚", "废止" vs "制定") asks about something the articles do not say.
+_OPPOSITES = (
+    ("早于", "晚于"), ("早于", "较晚"), ("最早", "最晚"), ("领先", "落后"), ("增加", "减少"),
+    ("提高", "降低"), ("提升", "降低"), ("增强", "削弱"), ("加强", "削弱"), ("加强", "限制"),
+    ("保留", "撤销"), ("保留", "撤并"), ("设立", "撤销"), ("成立", "撤销"), ("新建", "撤销"),
+    ("支持", "反对"), ("主张", "反对"), ("建议", "反对"), ("提出", "反对"), ("制定", "废止"),
+    ("制定", "废除"), ("出台", "废止"), ("印发", "废止"), ("通过", "否决"), ("审议通过", "否决"),
+    ("取消", "保留"), ("首次", "再次"), ("较快", "较慢"), ("扩大", "缩小"), ("广义", "狭义"),
+    ("奖励", "惩罚"), ("激励", "惩罚"), ("引用", "反驳"), ("认同", "反驳"), ("期待", "担心"),
+    ("融于一体", "彼此割裂"), ("统一", "分散"), ("集中", "分散"), ("优势", "劣势"),
+    ("不足", "过剩"), ("滞后", "超前"), ("组长", "副组长"), ("公开", "保密"),
+)
+
+
+def compact(text: str) -> str:
+    """Normalised text without white space, for substring tests."""
+    return "".join(normalize_for_match(text).split())
+
+
+def _bigram_share(needle: str, haystack: str) -> float:
+    grams = [needle[i : i + 2] for i in range(len(needle) - 1)] or [needle]
+    pool = {haystack[i : i + 2] for i in range(len(haystack) - 1)}
+    return sum(g in pool for g in grams) / len(grams)
+
+
+def constraint_found(constraint: Constraint, window: str, context: str, title: str) -> bool:
+    """Whether a constraint is respected: in the cited window or its heading path
+    (`context`), or, for article and title references, in the document's title."""
+    text = compact(constraint.text)
+    if constraint.kind == "article":
+        return _bigram_share(content_chars(text), content_chars(title)) >= 0.6
+    if constraint.kind == "title":
+        return text in window or _bigram_share(content_chars(text), content_chars(title)) >= 0.8
+    if constraint.kind == "place":
+        text = fold_place(text)
+    return text in window or text in context
+
+
+def slot_filled(asked: str, granularity: str, text: str) -> bool:
+    """Whether `text` (constraint terms already taken out) can fill what is asked."""
+    if asked == "date":
+        pattern = {"day": _DAY, "month": _MONTH}.get(granularity, _YEAR)
+        return bool(pattern.search(text) or (granularity == "year" and _MONTH.search(text)))
+    if asked == "number":
+        return bool(_COUNT.search(text))
+    if asked == "who":
+        return bool(_WHO.search(text))
+    if asked == "place":
+        return bool(_PLACE_WORD.search(text))
+    return True
+
+
+def refuted(claim: str, window: str) -> str:
+    """A word of the claim (a premise, or the question) whose opposite, not itself, the
+    evidence says ("" when none)."""
+    for word, opposite in _OPPOSITES:
+        for said, other in ((word, opposite), (opposite, word)):
+            if said in claim and other not in claim and said not in window and other in window:
+                return said
+    return ""
+
+
+def premise_support(premise: str, window: str) -> float:
+    """Share of the premise's content bigrams found in the evidence window."""
+    return support_score(premise, [window]) if premise else 1.0

@@ -1,0 +1,247 @@
+"""Question analysis: what is asked, which terms constrain the answer, and any stated premise.
+
+Deterministic rules over the normalised view (Simplified, width-folded, lower-case), so a
+Traditional question is analysed like its Simplified twin. Used by the answerability gate
+(which checks the constraints against the sentences that would be cited) and by the
+extractive generator (which shapes a direct or list answer from what is asked).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.ingest.normalize import normalize_for_match
+
+# What a question asks for; the first matching rule wins, so order matters.
+ASKED = (
+    "date", "number", "who", "place", "definition", "reason", "method", "list",
+    "comparison", "yesno", "other",
+)
+_ASKED_RULES: tuple[tuple[str, re.Pattern], ...] = (
+    ("date", re.compile(r"何时|什么时候|哪一?年|哪一?个?月|哪一?天|哪一日|几月|几号|何年|什么时间|哪个时间|日期是")),
+    ("list", re.compile(r"哪几|几个方面|哪些方面")),
+    ("number", re.compile(r"多少|多长时间|多久|(?<!哪)几[个项家次种条位名所部成倍大步]|第几|比例是|百分之几|几成")),
+    ("who", re.compile(r"谁|哪位|何人|哪些人|哪个人|哪些学者|哪位学者|哪[个家些]?(?:单位|部门|机构|企业|公司|组织|会议|期刊|网站)")),
+    ("place", re.compile(r"哪里|何地|何处|在哪儿|哪个(?:省|市|地区|城市|国家)|哪些(?:省|市|地区|城市|国家)")),
+    ("definition", re.compile(r"什么是|是指什么|指什么|指的是什么|含义|定义|内涵|何为|何谓|如何界定|怎样界定|怎么界定|界定为|界定是什么|是什么意思|意味着什么")),
+    ("reason", re.compile(r"为什么|为何|原因|何以|为啥|缘何|怎么会")),
+    ("method", re.compile(r"如何|怎样|怎么|通过什么|靠什么|采取了?哪些|采取了?什么|哪些(?:措施|举措|办法|方法|手段|方式|路径|途径|对策|建议)|做法|路径|对策")),
+    ("list", re.compile(r"哪些|哪几|几个方面|哪[两三四五六七八九十]|包括什么|包含什么|有什么")),
+    ("comparison", re.compile(r"区别|异同|不同之处|相比|比较|差异")),
+    ("yesno", re.compile(r"是否|有没有|能否|可否|是不是|吗[?？]?$")),
+)
+
+# Places by name; a question naming one is only answered from sentences about it.
+_PROVINCES = """
+北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东
+海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门
+""".split()
+_CITIES = """
+深圳 广州 杭州 南京 成都 武汉 西安 苏州 雄安 厦门 青岛 宁波 佛山 东莞 珠海 长沙 郑州 济南 合肥 福州
+贵阳 昆明 南宁 哈尔滨 长春 沈阳 大连 石家庄 太原 呼和浩特 兰州 西宁 银川 乌鲁木齐 拉萨 海口 南昌 无锡
+温州 嘉兴 绍兴 金华 台州 泉州 中山 惠州 汕头 湛江 江门 肇庆 浦东 滨海
+""".split()
+_COUNTRIES = """
+美国 英国 德国 法国 日本 韩国 新加坡 爱沙尼亚 澳大利亚 加拿大 俄罗斯 印度 丹麦 瑞典 芬兰 挪威 荷兰
+卡塔尔 以色列 意大利 西班牙 新西兰 巴西 南非 欧盟 联合国
+""".split()
+PLACES = tuple(sorted(set(_PROVINCES + _CITIES + _COUNTRIES), key=lambda p: -len(p)))
+_PLACE = re.compile("|".join(map(re.escape, PLACES)))
+_PLACE_SUFFIX = re.compile(r"^(?:省|市|自治区|特别行政区|地区)")
+
+# Organisations: named bodies, and generic ones whose level matters (省政府 vs 市政府).
+_ORGANISATION = re.compile(
+    r"国务院(?:办公厅)?|全国人大(?:常委会)?|中共中央(?:办公厅|政治局)?|党中央|中央网信办|政治局|中央全面深化改革委员会"
+    r"|国家发展改革委|国家发改委|国家(?:互联网信息办公室|大数据局|数据局)|工信部|工业和信息化部|公安部|财政部|民政部"
+    r"|省(?:人民)?政府|市(?:人民)?政府|县(?:人民)?政府|区(?:人民)?政府|省委|市委|人大常委会|政协"
+    r"|[\u4e00-\u9fff]{1,6}(?:厅|局|委员会|办公室|公司|集团|研究院)"
+)
+_ORG_GENERIC = {"公司", "集团", "委员会", "办公室", "政务服务数据管理局"}
+_YEAR = re.compile(r"(?:19|20)\d{2}(?:\s*年)?")
+_DATE = re.compile(r"(?:(?:19|20)\d{2}\s*年\s*)?\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?")
+_NUMBER = re.compile(
+    r"\d+(?:\.\d+)?\s*(?:%|个|项|家|次|亿|万|名|条|位|种|人|元|年|倍)?"
+    r"|[一二三四五六七八九十百千万两]+(?:个|项|家|次|名|条|位|种|倍)"
+)
+_ORDINAL = re.compile(
+    r"(?:第?[一二三四五六七八九十]+届)?[一二三四五六七八九十]+中全会"
+    r"|第[一二三四五六七八九十百零〇]+(?:次|届|个|项|期)"
+    r"|十[一二三四五]五"
+)
+_FOREIGN_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}(?:·[\u4e00-\u9fff]{1,8})?")
+# Chinese names jieba tags as people, when followed by what scholars do: "黄璜等指出".
+_PERSON_CONTEXT = re.compile(r"^(?:等|认为|指出|提出|把|将|主张|强调|的《|、)")
+_TITLE = re.compile(r"《([^》]{1,60})》")
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,30})[”\"」』]")
+# "X一文" / "X那篇文章" name an article, not a fact: checked against titles, not sentences.
+_ARTICLE_REF = re.compile(r"([\u4e00-\u9fff]{2,24})一文")
+_ARTICLE_LEAD = re.compile(r"^(?:为什么|为何|关于|根据|按照|在|和|与|及|从)")
+# Questions about the literature itself: notes and references may then be evidence.
+_ABOUT_SOURCES = re.compile(r"注释|参考文献|文献|出处|引用|引述|期刊|发表|刊载|刊登|哪一期|作者是谁|论文")
+# A stated premise: "为什么 P", "P 的原因是什么", "文章说 P，…".
+_WHY_PREMISE = re.compile(r"(?:为什么|为何|缘何|何以)(.{4,})$")
+_REASON_PREMISE = re.compile(r"^(.{4,}?)的(?:原因|缘由|理由)(?:是什么|有哪些|何在)?")
+_CLAIM_PREMISE = re.compile(r"^(?:文章|文中|作者|该文|本文)?(?:说|称|认为|提到|指出)(.{6,}?)[,，]")
+_ASKS_COUNT = re.compile(r"(?:哪|几)$")
+_QUESTION_WORD = re.compile(r"什么|哪|谁|多少|如何|怎么|怎样|几")
+_TRAILING = re.compile(r"[?？!！。.\s]+$")
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """A term the answer must respect, as it appears in the normalised question."""
+
+    text: str
+    kind: str  # place | organisation | person | year | date | number | ordinal | title | quoted | article
+
+
+@dataclass(frozen=True)
+class QuestionAnalysis:
+    """What a question asks and what it takes for granted."""
+
+    question: str
+    view: str  # normalised question
+    asked: str  # one of ASKED
+    constraints: tuple[Constraint, ...] = ()
+    premise: str = ""  # a clause the question states as fact ("" when none)
+    about_sources: bool = False  # notes and references count as evidence
+    granularity: str = ""  # for date questions: year | month | day
+
+    def terms(self, *kinds: str) -> tuple[str, ...]:
+        """The constraint texts of the given kinds (all kinds when none given)."""
+        return tuple(c.text for c in self.constraints if not kinds or c.kind in kinds)
+
+
+def asked_of(view: str) -> str:
+    """The kind of answer a normalised question asks for (see `ASKED`)."""
+    for name, pattern in _ASKED_RULES:
+        if pattern.search(view):
+            return name
+    return "other"
+
+
+def _granularity(view: str) -> str:
+    if re.search(r"哪一?天|哪一日|几号|几月几日|哪月哪日", view):
+        return "day"
+    if re.search(r"哪一?个?月|几月", view):
+        return "month"
+    if re.search(r"哪一?年|何年|何时|什么时候|什么时间", view):
+        return "year"
+    return ""
+
+
+def fold_place(name: str) -> str:
+    """A place name without its administrative suffix: 广东省 → 广东, 深圳市 → 深圳."""
+    return re.sub(r"(?:省|市|自治区|特别行政区)$", "", name) or name
+
+
+def _spans_overlap(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    return any(span[0] < end and start < span[1] for start, end in taken)
+
+
+def _find(pattern: re.Pattern, view: str, kind: str, taken: list, group: int = 0) -> list[Constraint]:
+    out = []
+    for match in pattern.finditer(view):
+        span = match.span(group)
+        if _spans_overlap(span, taken):
+            continue
+        text = match.group(group).strip()
+        if not text:
+            continue
+        taken.append(span)
+        out.append(Constraint(text, kind))
+    return out
+
+
+def _people(view: str, taken: list[tuple[int, int]]) -> list[Constraint]:
+    """People named as authors of a view ("黄璜等从…出发", "梁木生认为"), via jieba's tags."""
+    from rag.answer.support import _pos_tagger
+
+    out, position = [], 0
+    for word in _pos_tagger().cut(view):
+        span = (position, position + len(word.word))
+        position = span[1]
+        if word.flag == "nr" and 2 <= len(word.word) <= 4 and not _spans_overlap(span, taken):
+            if _PERSON_CONTEXT.match(view[span[1]:]):
+                taken.append(span)
+                out.append(Constraint(word.word, "person"))
+    return out
+
+
+def constraints_of(view: str) -> tuple[Constraint, ...]:
+    """The terms of a normalised question that an answer must respect, most specific first."""
+    taken: list[tuple[int, int]] = []
+    found: list[Constraint] = []
+    found += _find(_TITLE, view, "title", taken, group=1)
+    # Article references ("跨界治理一文") point at a document; keep them out of the rest.
+    for c in _find(_ARTICLE_REF, view, "article", taken, group=1):
+        # "社会质量视角一文和跨界治理一文": one reference per article.
+        for part in re.split(r"一文|(?<=[\u4e00-\u9fff]{2})[和与及]", c.text):
+            part = _ARTICLE_LEAD.sub("", part.strip())
+            if len(part) >= 2:
+                found.append(Constraint(part, "article"))
+    found += _find(_QUOTED, view, "quoted", taken, group=1)
+    found += _find(_DATE, view, "date", taken)
+    found += _find(_YEAR, view, "year", taken)
+    found += _find(_ORDINAL, view, "ordinal", taken)
+    found += _find(_NUMBER, view, "number", taken)
+    found += _find(_ORGANISATION, view, "organisation", taken)
+    found += [Constraint(fold_place(c.text), "place") for c in _find(_PLACE, view, "place", taken)]
+    found += _find(_FOREIGN_NAME, view, "person", taken)
+    found += _people(view, taken)
+    cleaned = []
+    for c in found:
+        text = re.sub(r"\s+", "", c.text)
+        if c.kind == "year":
+            text = text.rstrip("年")
+        if c.kind == "organisation" and text in _ORG_GENERIC:
+            continue
+        if c.kind == "number" and (
+            re.fullmatch(r"一[个项家次名条位种倍]", text) or _ASKS_COUNT.search(view[: view.find(text)])
+        ):
+            continue  # "一次", "一种" are not facts; "哪四个困境" asks for a count
+        cleaned.append(Constraint(text, c.kind))
+    return tuple(dict.fromkeys(cleaned))
+
+
+_ATTRIBUTION = re.compile(
+    r"(?:文章|文中|作者|该文|本文|[\u4e00-\u9fff]{2,24}一文)(?:认为|指出|提到|说|称|主张)?[,，]?"
+)
+
+
+def premise_of(view: str, asked: str) -> str:
+    """The clause a question states as fact, for why/what-caused questions and "文章说…".
+
+    "为什么P" gives P with the question word taken out (the subject before it kept);
+    attributions such as "跨界治理一文认为" are dropped, since they are not the claim.
+    """
+    body = _TRAILING.sub("", view)
+    premise = ""
+    claim = _CLAIM_PREMISE.search(body)
+    if claim and not _QUESTION_WORD.search(claim.group(1)):
+        premise = claim.group(1)
+    elif asked == "reason" and _WHY_PREMISE.search(body):
+        match = _WHY_PREMISE.search(body)
+        premise = body[: match.start()] + match.group(1)
+    elif asked == "reason" and _REASON_PREMISE.search(body):
+        premise = _REASON_PREMISE.search(body).group(1)
+    premise = _ATTRIBUTION.sub("", premise).strip(" ,，:：")
+    if _QUESTION_WORD.search(premise):
+        premise = re.split(r"[,，]", premise)[0] if not _QUESTION_WORD.search(re.split(r"[,，]", premise)[0]) else ""
+    return premise if len(premise) >= 4 else ""
+
+
+def analyse_question(question: str) -> QuestionAnalysis:
+    """Analyse one question (any script) into asked slot, constraints and premise."""
+    view = normalize_for_match(question).strip()
+    asked = asked_of(view)
+    return QuestionAnalysis(
+        question=question,
+        view=view,
+        asked=asked,
+        constraints=constraints_of(view),
+        premise=premise_of(view, asked),
+        about_sources=bool(_ABOUT_SOURCES.search(view)),
+        granularity=_granularity(view) if asked == "date" else "",
+    )

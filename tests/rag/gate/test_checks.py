@@ -1,0 +1,46 @@
+"""The gate's checks on their own: constraints, slots, premises."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.gate.checks import compact, constraint_found, refuted, slot_filled
+from rag.text.question import Constraint
+
+pytestmark = pytest.mark.unit
+
+
+def test_a_place_must_be_in_the_window_or_its_heading_after_folding():
+    window = compact("廣東省成立由省長任組長的領導小組")
+    assert constraint_found(Constraint("广东", "place"), window, "", "")
+    assert not constraint_found(Constraint("北京", "place"), window, compact("福建的做法"), "")
+    assert constraint_found(Constraint("数字广东", "quoted"), "", compact("“数字广东”案例分析"), "")
+
+
+def test_article_references_match_the_document_title():
+    title = compact("社会质量视角下数字政府发展的现实困境与优化路径")
+    assert constraint_found(Constraint("社会质量视角", "article"), "", "", title)
+    assert not constraint_found(Constraint("跨界治理", "article"), "", "", title)
+
+
+@pytest.mark.parametrize(
+    "asked, granularity, text, filled",
+    [
+        ("date", "year", "2018年6月印发", True),
+        ("date", "day", "2016年10月召开", False),
+        ("date", "day", "2016年10月9日召开", True),
+        ("number", "", "撤销了44个信息中心", True),
+        ("number", "", "领导小组每季度召开一次会议", True),
+        ("number", "", "信息系统明显减少", False),
+        ("who", "", "成立由省长任组长的领导小组", True),
+        ("other", "", "任何句子", True),
+    ],
+)
+def test_slots(asked, granularity, text, filled):
+    assert slot_filled(asked, granularity, compact(text)) is filled
+
+
+def test_an_opposite_word_refutes_a_premise():
+    assert refuted(compact("我国数字政府建设起步早于美国"), compact("我国起步较晚")) == "早于"
+    assert refuted(compact("广东保留了信息中心"), compact("撤销省直各单位44个信息中心")) == "保留"
+    assert refuted(compact("广东撤销了信息中心"), compact("撤销省直各单位44个信息中心")) == ""

@@ -1,0 +1,54 @@
+"""Question analysis: what is asked, the constraint terms, the stated premise."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.text.question import analyse_question
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize(
+    "question, asked",
+    [
+        ("广东数字政府改革建设工作领导小组由谁担任组长？", "who"),
+        ("广东在探索“管运分离”时，共撤销了多少个信息中心？", "number"),
+        ("《广东省“数字政府”建设总体规划》是何时印发的？", "date"),
+        ("社会质量视角下，数字政府发展的现实困境主要体现在哪几个方面？", "list"),
+        ("为什么政务平台很容易成为网络攻击的对象？", "reason"),
+        ("什么是社会质量视角下的数字政府发展？", "definition"),
+        ("建设数字政府如何帮助构建更为科学的政府决策机制?", "method"),
+        ("黨的十九屆四中全會是在哪一年哪一月首次正式提出推進數字政府建設的要求?", "date"),
+    ],
+)
+def test_what_is_asked(question, asked):
+    assert analyse_question(question).asked == asked
+
+
+def test_constraints_name_places_years_titles_and_articles():
+    analysis = analyse_question("2001年时任福建省省长的习近平在部署统一建设全省政务信息网时作出了什么指示？")
+    assert {("2001", "year"), ("福建", "place")} <= {(c.text, c.kind) for c in analysis.constraints}
+    analysis = analyse_question("社会质量视角一文和跨界治理一文分别建议如何运用区块链技术？")
+    assert analysis.terms("article") == ("社会质量视角", "跨界治理")
+    analysis = analyse_question("《社會質量視角下數字政府發展的現實困境與優化路徑》一文的編輯是誰？")
+    assert analysis.terms("title") == ("社会质量视角下数字政府发展的现实困境与优化路径",)
+
+
+def test_counts_asked_for_are_not_constraints():
+    assert analyse_question("黄璜等从协同的视角出发,指出数字政府建设存在哪四个困境?").terms("number") == ()
+    assert analyse_question("领导小组多长时间开一次会？").terms("number") == ()
+
+
+def test_premises_of_why_questions_and_claims():
+    assert analyse_question("广东在“数字政府”改革中为什么保留了省直各单位的信息中心？").premise == (
+        "广东在“数字政府”改革中保留了省直各单位的信息中心"
+    )
+    claim = analyse_question("文章说2022年6月国务院印发的指导意见首次正式提出了推进数字政府建设的要求,这份意见是如何表述的?")
+    assert claim.premise.startswith("2022年6月国务院印发的指导意见首次")
+    assert analyse_question("广东撤销了多少个信息中心？").premise == ""
+
+
+def test_notes_are_evidence_only_for_questions_about_sources():
+    assert analyse_question("注释中赵娟的文章发表在哪本期刊?").about_sources
+    assert not analyse_question("广东撤销了多少个信息中心？").about_sources
