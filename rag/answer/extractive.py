@@ -12,7 +12,7 @@ from rag.types import Answer, AnswerSentence, Citation, Evidence, GateDecision, 
 
 _INLINE_REFERENCE = re.compile(r"\[\d{1,3}\]")
 DIRECT = ("who", "date", "number", "place", "other")  # asks that a phrase can answer
-LISTS = ("list", "method", "reason")  # asks that an enumeration in the source can answer
+LISTS = ("list",)  # asks that an enumeration in the source can answer
 
 
 def display_text(sentence: str) -> str:
