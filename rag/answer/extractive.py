@@ -11,6 +11,9 @@ from rag.ingest.normalize import detect_script, normalize_for_match, to_script
 from rag.types import Answer, AnswerSentence, Citation, Evidence, GateDecision, Hit
 
 _INLINE_REFERENCE = re.compile(r"\[\d{1,3}\]")
+# Kinds of thing a list question asks for: an enumeration filed under another kind answers
+# a different question ("现实困境" is not answered by the list of "深层原因").
+CATEGORIES = ("困境", "原因", "对策", "策略", "路径", "措施", "挑战", "建议", "问题", "要素", "维度")
 DIRECT = ("who", "date", "number", "place", "other")  # asks that a phrase can answer
 LISTS = ("list",)  # asks that an enumeration in the source can answer
 
@@ -123,7 +126,7 @@ class ExtractiveGenerator:
                 sentences.append(AnswerSentence(text=shown, citations=(n,), role=role))
 
         best = max(evidence, key=lambda e: e.score)
-        items = self._items(decision.asked, evidence) if decision.asked in LISTS else []
+        items = self._items(question, evidence) if decision.asked in LISTS else []
         if items:
             for hit, start, end, text in items:
                 add(hit, start, end, text, "item")
@@ -147,16 +150,27 @@ class ExtractiveGenerator:
             generator=self.name,
         )
 
-    def _items(self, asked: str, evidence: list[Evidence]) -> list[tuple[Hit, int, int, str]]:
+    def _items(self, question: str, evidence: list[Evidence]) -> list[tuple[Hit, int, int, str]]:
         """The enumeration that answers a list question: in the best sentence's passage, or
-        as numbered sibling sub-headings of the best passages' section."""
+        as numbered sibling sub-headings of the best passages' section. An enumeration under
+        a heading of another category, or one that lists the question's own topic as an item
+        (it is one level up), is not the answer."""
+        view = normalize_for_match(question)
+        asked = {c for c in CATEGORIES if c in view}
         for candidate in sorted(evidence, key=lambda e: -e.score)[:2]:
             chunk = candidate.hit.chunk
+            section = normalize_for_match(chunk.section)
+            filed = {c for c in CATEGORIES if c in section}
+            if asked and filed and not asked & filed:
+                continue
             offset = chunk.start if chunk.kind != "meta" else 0
             spans = list_items(chunk.text)
             if len(spans) >= 2:
                 # Only an enumeration that includes (or follows) the best sentence answers.
                 local = (candidate.start - offset, candidate.end - offset)
+                texts = [normalize_for_match(chunk.text[s:e]) for s, e in spans]
+                if any(len(t) >= 3 and t in view for t in texts):
+                    continue
                 if spans[0][0] <= local[1] + 200 and spans[-1][1] >= local[0] - 50:
                     return [
                         (candidate.hit, offset + s, offset + e, chunk.text[s:e])
