@@ -80,7 +80,7 @@ def server(tmp_path_factory, tiny_index):
             "RAG_SEEDS_DIR": str(seeds),
             "RAG_MIN_CHARS": "40",
             "RAG_MAX_CHARS": "120",
-            "RAG_REFUSAL_THRESHOLD": "1e-3",
+            "RAG_REFUSAL_THRESHOLD": "0.3",  # the gate's strength scale (tests/ui/conftest.py)
         }
     process, url = start_server(index_dir, data_dir, env, cwd=ROOT, log_path=base / "serve.log")
     yield url, data_dir, scenario, base / "serve.log"
