@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rag.ingest.normalize import normalize_for_match
+from rag.text.question import PLACES, analyse_question
 
 MAX_PHRASE_CHARS = 20  # a longer "phrase" is a sentence: show the sentence instead
 MAX_WHO_CHARS = 15
@@ -69,9 +70,16 @@ _WH = re.compile(
     r"|多长时间|多久|多少|第几|几(?=[个项家次种条位名所部倍年天月人])"
     r"|哪些人|哪位|何人|谁"
     r"|哪里|何地|何处|哪儿"
-    r"|什么|哪些|哪个|哪家|哪种|哪项|哪类|哪一|何种|哪"
+    r"|什么|哪些|哪一?[个家种项类部位本份条]|哪一|何种|哪"
 )
 _CLASSIFIER = "个项家次种条位名所部倍人元年天月"
+_WHICH = re.compile(r"什么|何种|哪些|哪一?[个家种项类部本份条]|哪一")  # asks for a noun: 什么原则
+_WH_OF = {
+    "date": re.compile(r"什么时候|什么时间|何时|哪一?年|哪一?天|几月几日|几月|何年"),
+    "number": re.compile(r"多长时间|多久|多少|第几|几"),
+    "who": re.compile(r"哪些人|哪位|何人|谁"),
+    "place": re.compile(r"哪里|何地|何处|哪儿"),
+}
 _DURATION_WH = ("多久", "多长时间")
 
 # Date, number and duration expressions.
@@ -115,10 +123,10 @@ _CARD_LABELS = {
 _PREPOSITION = re.compile(r"^(?:通过|基于|根据|按照|依据|对于|对|在|从|由于|为了|关于|随着|针对|经过|以|把|将|就)")
 _SUBJECT_END = re.compile(r"通过|基于|根据|从|对|在|认为|指出|提出|强调|总结|发现|将|把")
 _FUNCTION_ANCHORS = frozenset("由被于在为是向给对将把从自与和及以")
-_DROPPABLE_TAIL = frozenset("了的过着是为叫称有共都还又")
+_DROPPABLE_TAIL = frozenset("了的过着是为叫称有共都还又到至")
 _GENERIC_TAIL = frozenset({"名字", "名称", "内容", "东西", "人"})
-_EDGE_LEAD = "的了是为有于在由:,、—-·~"
-_EDGE_TRAIL = "的了,;、:。!?"
+_EDGE_LEAD = "的了是为有于在由至到:,、—-·~"
+_EDGE_TRAIL = "的了等,;、:。!?"
 _PLACE_SUFFIX = re.compile(r"[省市县区国州镇村]$")
 _PAIRS = {"“": "”", "《": "》", "(": ")", "「": "」", "『": "』", "‘": "’", "[": "]"}
 
@@ -133,11 +141,13 @@ def _find_all(needle: str, hay: str) -> list[int]:
 
 @dataclass(frozen=True)
 class _Anchor:
-    """A question fragment found in the sentence: view offsets and how much of it matched."""
+    """A question fragment found in the sentence: view offsets, how much of it matched, and
+    which fragment it is (side of the question word and how many characters were skipped)."""
 
     start: int
     end: int
     strength: float
+    fragment: str = ""
 
 
 def _left_anchors(left: str, view: str) -> list[_Anchor]:
@@ -150,12 +160,12 @@ def _left_anchors(left: str, view: str) -> list[_Anchor]:
         for k in range(min(len(stem), _ANCHOR_MAX), 1, -1):
             hits = _find_all(stem[-k:], view)
             if hits:
-                found += [_Anchor(h, h + k, k - 0.5 * drop) for h in hits]
+                found += [_Anchor(h, h + k, k - 0.5 * drop, f"L{drop}") for h in hits]
                 break
         if found:
             break
     if left and left[-1] in _FUNCTION_ANCHORS:
-        found += [_Anchor(h, h + 1, 1.0) for h in _find_all(left[-1], view)]
+        found += [_Anchor(h, h + 1, 1.0, "L-") for h in _find_all(left[-1], view)]
     return found
 
 
@@ -168,7 +178,7 @@ def _right_anchors(right: str, view: str) -> list[_Anchor]:
         for k in range(min(len(stem), _ANCHOR_MAX), 1, -1):
             hits = _find_all(stem[:k], view)
             if hits:
-                found += [_Anchor(h, h + k, k - 0.5 * skip) for h in hits]
+                found += [_Anchor(h, h + k, k - 0.5 * skip, f"R{skip}") for h in hits]
                 break
     return found
 
@@ -195,15 +205,19 @@ def _trim(view: str, start: int, end: int) -> Span:
     return start, end
 
 
-def _question_parts(question: str) -> tuple[str, str, str] | None:
-    """(left, wh-word, right) of the normalised question, whitespace and fillers removed."""
+def _question_parts(question: str, asked: str = "") -> tuple[str, str, str] | None:
+    """(left, wh-word, right) of the normalised question, whitespace and fillers removed; the
+    wh-word is the first of the kind asked, and left/right stop at a "?" between questions."""
     view = "".join(c for c in normalize_for_match(question) if not c.isspace() and c not in _SKIP_IN_VIEW)
     view = _LEAD_FILLER.sub("", _TRAIL.sub("", view))
-    match = _WH.search(view)
+    matches = list(_WH.finditer(view))
+    kind = _WH_OF.get(asked)
+    match = next((m for m in matches if kind and kind.fullmatch(m.group())), matches[0] if matches else None)
     if match is None:
         return None
-    right = _TRAIL_PARTICLES.sub("", _TRAIL.sub("", view[match.end() :]))
-    return view[: match.start()], match.group(), right
+    left = re.split(r"[?!。;]", view[: match.start()])[-1]
+    right = re.split(r"[?!。;]", view[match.end() :])[0]
+    return left, match.group(), _TRAIL_PARTICLES.sub("", right)
 
 
 @lru_cache(maxsize=1)
@@ -283,27 +297,32 @@ def _typed_phrase(asked: str, left: str, wh: str, right: str, view: str) -> Span
         if not any(c[0] < e and s < c[1] for s, e in anchored)
     ]
 
-    def touching(c: Span, ls: list[_Anchor], rs: list[_Anchor]) -> list[_Anchor]:
-        """Anchors right next to candidate `c` (a date may also precede the subject)."""
+    def touching(c: Span, ls: list[_Anchor], rs: list[_Anchor], inverted: bool = False) -> list[_Anchor]:
+        """Anchors right next to candidate `c`; a date may also precede the subject, and with
+        `inverted` a count its verb ("每年赴…几次" ↔ "一年三次赴…")."""
         near = [a for a in ls if 0 <= c[0] - a.end <= 3]
         near += [r for r in rs if 0 <= r.start - c[1] <= 2]
-        if asked == "date":
-            near += [a for a in ls if 0 <= a.start - c[1] <= 2]
+        if asked == "date" or inverted:
+            near += [a for a in ls if 0 <= a.start - c[1] <= (2 if asked == "date" else 1)]
         return near
 
     tiers: dict[Span, float] = {}
     for c in candidates:
         after_left = [a for a in lefts if 0 <= c[0] - a.end <= 3]
         before_right = [r for r in rights if 0 <= r.start - c[1] <= 2]
-        near = touching(c, lefts, rights)
+        near = touching(c, lefts, rights, inverted=not right and not ordinal)
         tier = 0.0
-        if after_left and before_right:
+        if any(a.strength >= full_left for a in after_left) and any(
+            r.strength >= full_right for r in before_right
+        ):
             tier = 3
         elif asked == "number" and right and any(
             r.start == c[1] and r.strength >= full_right for r in before_right
         ):
             tier = 3  # "44个" right before the question's own noun "信息中心"
-        elif any(a.end <= c[0] and c[1] <= r.start and r.start - a.end <= 24 for a in lefts for r in rights):
+        elif (after_left and before_right) or any(
+            a.end <= c[0] and c[1] <= r.start and r.start - a.end <= 24 for a in lefts for r in rights
+        ):
             tier = 2
         elif any(a.strength >= (full_left if a in lefts else full_right) for a in near):
             tier = 1
@@ -319,18 +338,34 @@ def _typed_phrase(asked: str, left: str, wh: str, right: str, view: str) -> Span
         top = [c for c, t in tiers.items() if t == best]
         if len(top) == 1:
             choice = top[0]
-            if any(c != choice and touching(c, weak_lefts, weak_rights) for c in candidates):
-                choice = None  # 2019年排名…(2016年第九): the anchors point two ways
+            mine = {a.fragment for a in touching(choice, weak_lefts, weak_rights)}
+            if best < 3 and any(
+                a.fragment not in mine
+                for c in candidates if c != choice
+                for a in touching(c, weak_lefts, weak_rights)
+            ):
+                choice = None  # 2019年排名…(2016年第九): the question's words point two ways
             if best < 1 and _relevance(left + right, view) < 0.5:
                 choice = None  # a partial anchor in a sentence about something else
-    elif len(candidates) == 1 and asked == "date" and _coverage(left + right, view) >= 4:
-        choice = candidates[0]
+    elif (
+        len(candidates) == 1 and asked == "date" and _coverage(left + right, view) >= 4
+        and (lefts or not left) and (rights or not right)
+    ):
+        choice = candidates[0]  # the sentence's only date, and both sides of the question found
     if choice is None:
         return None
     start, end = choice
     if ordinal and start > 0 and view[start - 1] == "第":
         start -= 1
     return start, end
+
+
+def _echo(phrase: str, question: str) -> bool:
+    """Whether the phrase mostly repeats the question (half or more of its bigrams)."""
+    if phrase in question:
+        return True
+    grams = [phrase[i : i + 2] for i in range(len(phrase) - 1)]
+    return len(grams) >= 3 and sum(g in question for g in grams) * 2 >= len(grams)
 
 
 def _relevance(question: str, view: str) -> float:
@@ -377,12 +412,25 @@ def _valid(asked: str, phrase: str) -> bool:
             "的" not in phrase or len(phrase) <= 6 or re.search(r"(?:部|局|委|厅|院|办|会|组|司|室|中心|大学|学院)$", phrase) is not None
         )
     if asked == "place":
-        from rag.text.question import PLACES
-
         return len(phrase) <= 12 and (
             any(p in phrase for p in PLACES) or _PLACE_SUFFIX.search(phrase) is not None
         )
     return len(phrase) <= MAX_PHRASE_CHARS and not _PREPOSITION.match(phrase)
+
+
+def _inverted(left: str, view: str) -> Span | None:
+    """"A是什么" answered by "B是A": the clause part before 是 + A (公共价值的创造是政府存在的核心目的)."""
+    if not left.endswith(("是", "为")) or len(left) < 5:
+        return None
+    topic = left[:-1]
+    for k in range(min(len(topic), _ANCHOR_MAX), 3, -1):
+        hits = [h for h in _find_all(topic[-k:], view) if h > 0 and view[h - 1] in "是为"]
+        if hits:
+            if len(hits) > 1 or k < min(len(topic), 6):
+                return None
+            end = hits[0] - 1
+            return _clause_start(view, end), end
+    return None
 
 
 def _slot_phrase(asked: str, left: str, wh: str, right: str, view: str) -> Span | None:
@@ -401,16 +449,19 @@ def _slot_phrase(asked: str, left: str, wh: str, right: str, view: str) -> Span 
     if best is not None:
         span = best[2]
         r_start = span[1]
-        noun_match = [r for r in rights if r.start == r_start and r.strength == min(len(right), _ANCHOR_MAX)]
-        if wh in ("什么", "哪个", "哪些", "哪种", "哪项", "哪类", "哪家", "何种", "哪一") and noun_match:
+        if re.search(r"[,;。!?:]", view[span[0] : span[1]].lstrip(_EDGE_LEAD)):
+            return None  # "…部署,指示": a clause break inside the slot, so no single phrase
+        if _WHICH.fullmatch(wh) and view.startswith(right[:2], r_start):
             noun = _noun_after_wh(right)
             if noun and view.startswith(noun, r_start):
                 span = (span[0], r_start + len(noun))
     elif lefts and (not right or right in _GENERIC_TAIL):
-        strong = [a for a in lefts if a.strength >= 1.5]
+        needed = min(4.0, len(left.rstrip("".join(_DROPPABLE_TAIL))) - 0.5)
+        strong = [a for a in lefts if a.strength >= max(1.5, needed)]
         if len({a.end for a in strong}) == 1:
             at = strong[0].end
             span = (at, _clause_end(view, at))
+        span = _inverted(left, view) if span is None or span[0] == span[1] else span
     elif rights and not left and asked == "who":
         strong = sorted((r for r in rights if r.strength >= 2), key=lambda r: -r.strength)
         if strong and len({r.start for r in strong if r.strength == strong[0].strength}) == 1:
@@ -445,7 +496,7 @@ def answer_phrase(asked: str, question: str, sentence: str) -> Span | None:
     card = _card_phrase(question, sentence)
     if card is not None or _CARD_LINE.match(aligned_view(sentence)):
         return card
-    parts = _question_parts(question)
+    parts = _question_parts(question, asked)
     if parts is None:
         return None
     left, wh, right = parts
@@ -457,8 +508,11 @@ def answer_phrase(asked: str, question: str, sentence: str) -> Span | None:
         found = _slot_phrase(asked, left, wh, right, view)
     if found is None or _relevance(left + right, view) < MIN_RELEVANCE:
         return None
+    named = [c.text for c in analyse_question(question).constraints if c.kind in ("place", "year")]
+    if any(name not in view for name in named):
+        return None  # the question names 广东 or 2019; a sentence without it answers something else
     phrase = view[found[0] : found[1]]
-    if not phrase or phrase in "".join(normalize_for_match(question).split()):
+    if not phrase or _echo(phrase, "".join(normalize_for_match(question).split())):
         return None  # an echo of the question is no answer
     start, end = compact.span(*found)
     body = sentence.strip().rstrip("。.!！?？;；")
