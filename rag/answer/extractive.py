@@ -164,7 +164,7 @@ class ExtractiveGenerator:
             if asked and filed and not asked & filed:
                 continue
             offset = chunk.start if chunk.kind != "meta" else 0
-            spans = list_items(chunk.text)
+            spans = list_items(chunk.text, near=candidate.start - offset)
             if len(spans) >= 2:
                 # Only an enumeration that includes (or follows) the best sentence answers.
                 local = (candidate.start - offset, candidate.end - offset)

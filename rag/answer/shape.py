@@ -122,8 +122,10 @@ _CARD_LABELS = {
 # Words that open a clause without being its subject.
 _PREPOSITION = re.compile(r"^(?:通过|基于|根据|按照|依据|对于|对|在|从|由于|为了|关于|随着|针对|经过|以|把|将|就)")
 _SUBJECT_END = re.compile(r"通过|基于|根据|从|对|在|认为|指出|提出|强调|总结|发现|将|把")
+_ATTRIBUTED = re.compile(r"^(?:根据|据)?([^,;:?]{2,12}?)(?:认为|指出|强调|提到|表示|主张|提出)")
+_ABOUT_ARTICLE = re.compile(r"文章|文中|本文|作者|一文|该文|学界|学者|政府|报告|会议|全会|意见|规划|[哪谁什何]")
 _FUNCTION_ANCHORS = frozenset("由被于在为是向给对将把从自与和及以")
-_DROPPABLE_TAIL = frozenset("了的过着是为叫称有共都还又到至")
+_DROPPABLE_TAIL = frozenset("了的过着是为叫称有共都还又到至在于")
 _GENERIC_TAIL = frozenset({"名字", "名称", "内容", "东西", "人"})
 _EDGE_LEAD = "的了是为有于在由至到:,、—-·~"
 _EDGE_TRAIL = "的了等,;、:。!?"
@@ -217,6 +219,7 @@ def _question_parts(question: str, asked: str = "") -> tuple[str, str, str] | No
         return None
     left = re.split(r"[?!。;]", view[: match.start()])[-1]
     right = re.split(r"[?!。;]", view[match.end() :])[0]
+    right = re.sub(r"^(?:哪一?[年月天日]|几月|几日|几号|、)+", "", right)  # 哪一年哪一月首次… → 首次…
     return left, match.group(), _TRAIL_PARTICLES.sub("", right)
 
 
@@ -319,7 +322,8 @@ def _typed_phrase(asked: str, left: str, wh: str, right: str, view: str) -> Span
         elif asked == "number" and right and any(
             r.start == c[1] and r.strength >= full_right for r in before_right
         ):
-            tier = 3  # "44个" right before the question's own noun "信息中心"
+            # "44个" right before the question's own noun "信息中心", after its verb (撤销).
+            tier = 3 if not left or any(a.end <= c[0] for a in lefts) else 1
         elif (after_left and before_right) or any(
             a.end <= c[0] and c[1] <= r.start and r.start - a.end <= 24 for a in lefts for r in rights
         ):
@@ -509,6 +513,9 @@ def answer_phrase(asked: str, question: str, sentence: str) -> Span | None:
     if found is None or _relevance(left + right, view) < MIN_RELEVANCE:
         return None
     named = [c.text for c in analyse_question(question).constraints if c.kind in ("place", "year")]
+    source = _ATTRIBUTED.match("".join(normalize_for_match(question).split()))
+    if source and not _ABOUT_ARTICLE.search(source.group(1)):
+        named.append(source.group(1))  # "简·E.芳汀认为…": only 芳汀's sentence answers
     if any(name not in view for name in named):
         return None  # the question names 广东 or 2019; a sentence without it answers something else
     phrase = view[found[0] : found[1]]

@@ -37,6 +37,7 @@ class Scenario:
     answerable: str
     expect_marked: str  # text the highlighted supporting span must contain
     follow_up: str
+    follow_up_query: str  # the standalone question the follow-up is rewritten to
     unrelated: str
     markup_question: str = ""  # retrieves EVIL_ARTICLE (tiny corpus only)
 
@@ -44,7 +45,8 @@ class Scenario:
 TINY = Scenario(
     answerable="广东由谁担任数字政府改革建设工作领导小组组长？",
     expect_marked="省长",
-    follow_up="那广东是怎么推行一网通办的？",
+    follow_up="那浙江呢？",
+    follow_up_query="浙江由谁担任数字政府改革建设工作领导小组组长？",
     unrelated="家常红烧肉应该怎么做？需要哪些调料？",
     markup_question="测评系统用于检验政务云的什么能力？",
 )
@@ -52,6 +54,7 @@ SEEDS = Scenario(
     answerable="数字政府建设中如何保障数据安全？",
     expect_marked="安全",
     follow_up="那广东是怎么做的？",
+    follow_up_query="广东数字政府建设中如何保障数据安全？",
     unrelated="家常红烧肉应该怎么做？需要哪些调料？",
 )
 
@@ -195,8 +198,7 @@ def test_follow_up_is_understood_from_the_previous_turn(app, server):
     rewritten = page.locator("#rag-sources .rag-rewritten")
     rewritten.wait_for(timeout=10_000)
     text = rewritten.inner_text()
-    assert S.QUERY_REWRITTEN in text and scenario.follow_up.lstrip("那") in text
-    assert len(text) > len(S.QUERY_REWRITTEN) + len(scenario.follow_up)  # topic words added
+    assert S.QUERY_REWRITTEN in text and scenario.follow_up_query in text
 
 
 def test_refusal_looks_different_and_shows_related_passages(app, server, tmp_path):
