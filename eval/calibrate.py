@@ -2,7 +2,7 @@
 
 Runs every dev question (eval/dev.jsonl, its natural negatives and its minimal pairs)
 through retrieval and the gate's checks once, then searches a small grid of thresholds
-(answer strength, premise support, weight of dense similarity) for the one that rejects the
+(answer strength, premise support, weight of dense similarity, wh-context anchor) for the one that rejects the
 most unanswerable questions while keeping false refusals of answerable ones within
 `--max-false-refusal`. Prints the chosen values to put in `GateThresholds`' defaults, with
 the in-sample rates. The test split is never read.
@@ -33,17 +33,21 @@ class Window:
     semantic: float
     passes_hard_checks: bool  # constraints found, slot filled, premise not refuted
     premise_score: float
+    anchor: float
 
 
 def collect(pipeline: Pipeline, rows: list[dict]) -> list[tuple[dict, list[Window]]]:
-    """Every row with the windows the gate judged for it."""
+    """Every row with the windows the gate judged for it (none when the evidence contradicts
+    the question, which refuses whatever the thresholds)."""
     out = []
     for row in rows:
         hits = pipeline.search(row["question"])
-        _, _, judged = pipeline.gate.assess(row["question"], hits)
+        _, usable, judged = pipeline.gate.assess(row["question"], hits)
+        if pipeline.gate.contradicted(judged, usable):
+            judged = []
         windows = [
             Window(j.coverage, j.evidence.semantic, not j.missing and j.slot_ok and not j.refuted,
-                   j.premise_score)
+                   j.premise_score, j.anchor)
             for j in judged
         ]
         out.append((row, windows))
@@ -53,7 +57,7 @@ def collect(pipeline: Pipeline, rows: list[dict]) -> list[tuple[dict, list[Windo
 def answers(windows: list[Window], th: GateThresholds) -> bool:
     """Whether the gate, with thresholds `th`, lets the question through."""
     return any(
-        w.passes_hard_checks and w.premise_score >= th.premise
+        w.passes_hard_checks and w.premise_score >= th.premise and w.anchor >= th.anchor
         and w.coverage + th.semantic_weight * max(0.0, w.semantic - th.semantic_floor) >= th.answer
         for w in windows
     )
@@ -73,17 +77,17 @@ def search(data, max_false_refusal: float) -> tuple[GateThresholds, dict]:
     """The grid point with the most rejection within the false-refusal budget (ties: the
     lowest thresholds, which refuse least)."""
     best = None
-    grid = itertools.product(
-        [round(0.3 + 0.025 * i, 3) for i in range(25)],  # answer
-        [0.5, 0.6, 0.7, 0.8],  # premise
-        [0.0, 1.0, 2.0, 4.0],  # semantic weight
-    )
-    for answer, premise, weight in grid:
-        th = GateThresholds(answer=answer, premise=premise, semantic_weight=weight)
+    grid = list(itertools.product(
+        [round(0.15 + 0.025 * i, 3) for i in range(31)],  # answer
+        [0.5, 0.6, 0.7, 0.75, 0.8, 0.85],  # premise
+        [0.0, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0],  # semantic weight
+    ))
+    for (answer, premise, weight), anchor in itertools.product(grid, [0.0, 0.15, 0.2, 0.25, 0.34, 0.4, 0.5]):
+        th = GateThresholds(answer=answer, premise=premise, semantic_weight=weight, anchor=anchor)
         r = rates(data, th)
         if r["false_refusal_rate_answerable"] > max_false_refusal:
             continue
-        key = (r["rejection_rate_unanswerable"], -answer, -premise, -weight)
+        key = (r["rejection_rate_unanswerable"], -answer, -premise, -weight, -anchor)
         if best is None or key > best[0]:
             best = (key, th, r)
     if best is None:
@@ -107,6 +111,7 @@ def main() -> None:
     th, r = search(data, args.max_false_refusal)
     print(json.dumps({
         "answer": th.answer, "premise": th.premise, "semantic_weight": th.semantic_weight,
+        "anchor": th.anchor,
         "semantic_floor": th.semantic_floor, "in_sample": r,
         "current_defaults": rates(data, GateThresholds()),
         "questions": len(rows), "unanswerable": sum(not row["answerable"] for row in rows),

@@ -84,6 +84,38 @@ def refuted(claim: str, window: str) -> str:
     return ""
 
 
+_COUNT_ASKED = re.compile(r"哪([两二三四五六七八九十])(个|种|大|项|类|点|步|维度|方面|要素)")
+_NUMERALS = "两二三四五六七八九十"
+
+
+def count_mismatch(view: str, window: str) -> str:
+    """"六个" when the question asks for 哪六个 … and the evidence speaks of another count of
+    the same kind ("四个") but not of six ("" when none)."""
+    match = _COUNT_ASKED.search(view)
+    if match is None:
+        return ""
+    number, unit = match.groups()
+    same = {number, "二" if number == "两" else "两" if number == "二" else number}
+    counts = set(re.findall(rf"([{_NUMERALS}])(?:个|大)?{unit}", window))
+    if counts and not counts & same:
+        return number + unit
+    return ""
+
+
 def premise_support(premise: str, window: str) -> float:
     """Share of the premise's content bigrams found in the evidence window."""
     return support_score(premise, [window]) if premise else 1.0
+
+
+def anchor_share(contexts: tuple[str, ...], text: str) -> float:
+    """How well `text` repeats the words around the question's wh-word: the best share, over
+    the wh-words, of their context bigrams found in `text` (1.0 when there is no context).
+
+    A near-miss question asks for a fact next to words the articles never use ("注册资本是
+    多少", "接入了多少个"); a sentence that states the fact repeats some of them."""
+    best = 1.0 if not contexts else 0.0
+    for context in contexts:
+        grams = {part[i : i + 2] for part in context.split("|") for i in range(len(part) - 1)}
+        if grams:
+            best = max(best, sum(g in text for g in grams) / len(grams))
+    return best

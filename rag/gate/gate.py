@@ -18,7 +18,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rag.gate.checks import compact, constraint_found, premise_support, refuted, slot_filled
+from rag.gate.checks import (
+    anchor_share,
+    compact,
+    constraint_found,
+    count_mismatch,
+    premise_support,
+    refuted,
+    slot_filled,
+)
 from rag.gate.scoring import SentenceScorer
 from rag.text.question import PLACES, Constraint, QuestionAnalysis, analyse_question, fold_place
 from rag.types import Evidence, GateDecision, Hit
@@ -36,11 +44,12 @@ _GRANULARITY_NAMES = {"day": "具体到哪一天的日期", "month": "具体到�
 class GateThresholds:
     """The gate's calibrated numbers (fitted on eval/dev.jsonl and its negatives only)."""
 
-    answer: float = 0.425  # least strength of the best qualifying window
-    premise: float = 0.8  # least share of a premise's bigrams found in the window
+    answer: float = 0.25  # least strength of the best qualifying window
+    premise: float = 0.75  # least share of a premise's bigrams found in the window
     semantic_weight: float = 4.0
     semantic_floor: float = 0.8  # e5 cosines sit around 0.75–0.9: only the excess counts
     neighbours: int = 1  # sentences either side that make up a window
+    anchor: float = 0.2  # least share of the wh-word's context repeated by the sentence
 
 
 @dataclass(frozen=True)
@@ -55,11 +64,12 @@ class Judged:
     premise_score: float
     refuted: str
     documents: tuple[Constraint, ...] = ()  # article and title references this window meets
+    anchor: float = 1.0  # share of the wh-word's context that the sentence repeats
 
-    def qualifies(self, premise_threshold: float) -> bool:
+    def qualifies(self, th: "GateThresholds") -> bool:
         return (
             not self.missing and self.slot_ok and not self.refuted
-            and self.premise_score >= premise_threshold
+            and self.premise_score >= th.premise and self.anchor >= th.anchor
         )
 
 
@@ -76,8 +86,12 @@ class AnswerabilityGate:
         analysis, usable, judged = self.assess(question, hits)
         if not judged:
             return self._refuse(analysis, ["资料中没有与问题相关的内容。"], 0.0)
+        contradicted = self.contradicted(judged, usable)
+        if contradicted:
+            reason = f"资料的说法与问题中的“{contradicted}”不符，资料中没有这样的说法。"
+            return self._refuse(analysis, [reason], max(j.strength for j in judged))
         th = self.thresholds
-        qualified = [j for j in judged if j.qualifies(th.premise)]
+        qualified = [j for j in judged if j.qualifies(th)]
         documents = [c for c in analysis.constraints if c.kind in ("article", "title")]
         if len(documents) >= 2 and not all(any(c in j.documents for j in qualified) for c in documents):
             qualified = []  # a question about several articles needs evidence from each
@@ -129,10 +143,34 @@ class AnswerabilityGate:
                 missing=missing,
                 slot_ok=slot_filled(analysis.asked, analysis.granularity, rest),
                 premise_score=premise_support(analysis.premise, window + context),
-                refuted=refuted(compact(analysis.premise or analysis.view), window + context),
+                refuted=refuted(compact(analysis.premise or analysis.view), window + context)
+                or count_mismatch(compact(analysis.view), window),
                 documents=tuple(c for c in documents if c not in missing_all),
+                anchor=1.0 if analysis.about_sources else anchor_share(
+                    analysis.slot_context, window + self._sentence_view(evidence)
+                ),
             ))
         return out
+
+    @staticmethod
+    def contradicted(judged: list[Judged], usable: list[Hit]) -> str:
+        """A question word whose opposite the evidence says and which no passage says at all
+        ("最晚" where the articles say 最早, "哪六个" where they list four); "" when none."""
+        said = "".join(compact(h.chunk.text + h.chunk.section) for h in usable)
+        for j in judged:
+            word = j.refuted
+            if word and word not in said and not (word[-1] in "个种大项类点步" and word[:-1] + "个" in said):
+                return word
+        return ""
+
+    @staticmethod
+    def _sentence_view(evidence: Evidence) -> str:
+        """The sentence with its heading path; a byline card counts whole (label and value
+        sit on different lines: "作者：…")."""
+        chunk = evidence.hit.chunk
+        if chunk.kind == "meta":
+            return compact(chunk.text)
+        return compact(evidence.text + chunk.section)
 
     def _window(self, scored: list[Evidence], i: int) -> str:
         """The sentence at `i` with its neighbours from the same passage, compacted."""
@@ -154,6 +192,7 @@ class AnswerabilityGate:
             j for j in judged
             if j.missing and all(c.kind == "place" for c in j.missing) and len(j.missing) < len(places)
             and j.slot_ok and j.premise_score >= th.premise and not j.refuted and j.strength >= th.answer
+            and j.anchor >= th.anchor
         ]
         if not usable:
             return None
@@ -196,6 +235,11 @@ class AnswerabilityGate:
                 what = _GRANULARITY_NAMES.get(analysis.granularity) or _SLOT_NAMES.get(analysis.asked, "")
                 if what:
                     reasons.append(f"资料没有给出问题所问的{what}。")
+            elif candidates and analysis.slot_context and not any(j.anchor >= th.anchor for j in candidates):
+                clause = next(
+                    (c for c in re.split(r"[,，。？?；;]", analysis.question) if _asks(c)), analysis.question
+                ).strip()
+                reasons.append(f"资料提到了相关内容，但没有说到问题所问的这一点：“{clause}”。")
             elif candidates and analysis.premise and not any(
                 j.premise_score >= th.premise and not j.refuted for j in candidates
             ):
@@ -215,6 +259,10 @@ class AnswerabilityGate:
     @staticmethod
     def _refuse(analysis: QuestionAnalysis, reasons: list[str], score: float) -> GateDecision:
         return GateDecision(REFUSE, tuple(reasons), score, analysis.asked)
+
+
+def _asks(clause: str) -> bool:
+    return bool(re.search(r"谁|什么|哪|多少|几|何时|多久|多长", clause))
 
 
 def _quote(constraint: Constraint) -> str:

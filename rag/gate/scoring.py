@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
@@ -13,6 +14,11 @@ from rag.ingest.tokenize import Tokenizer
 from rag.types import Evidence, Hit
 
 MIN_SENTENCE_CHARS = 6
+# Question words and references to "the article": they ask, they are not what is asked about.
+_QUESTION_FORM = re.compile(r"哪|几|谁|什么|怎|如何|多少|何|吗|呢")
+QUESTION_NOISE = frozenset(
+    "文章 一文 篇文章 那篇文章 这篇文章 文中 所说 具体 内容 具体内容 分别 各自 描述 名字 叫 种 这一 他 她 它".split()
+)
 UNKNOWN_IDF = 6.0  # weight of a question term that occurs nowhere in the corpus
 
 
@@ -44,8 +50,12 @@ class SentenceScorer:
         return self.idf.get(token, UNKNOWN_IDF)
 
     def terms(self, text: str) -> list[str]:
-        """Content terms of `text` (search-mode jieba, stopwords removed), de-duplicated."""
-        return list(dict.fromkeys(self.tokenizer.tokenize(text)))
+        """Content terms of `text` (search-mode jieba, stopwords, question words and "文章"-like
+        references removed), de-duplicated."""
+        return list(dict.fromkeys(
+            t for t in self.tokenizer.tokenize(text)
+            if t not in QUESTION_NOISE and not _QUESTION_FORM.search(t)
+        ))
 
     def coverage(self, terms: list[str], text: str) -> float:
         """IDF-weighted share of `terms` that occur among the tokens of `text`."""

@@ -55,8 +55,10 @@ _ORGANISATION = re.compile(
     r"国务院(?:办公厅)?|全国人大(?:常委会)?|中共中央(?:办公厅|政治局)?|党中央|中央网信办|政治局|中央全面深化改革委员会"
     r"|国家发展改革委|国家发改委|国家(?:互联网信息办公室|大数据局|数据局)|工信部|工业和信息化部|公安部|财政部|民政部"
     r"|省(?:人民)?政府|市(?:人民)?政府|县(?:人民)?政府|区(?:人民)?政府|省委|市委|人大常委会|政协"
-    r"|[\u4e00-\u9fff]{1,6}(?:厅|局|委员会|办公室|公司|集团|研究院)"
+    r"|[\u4e00-\u9fff]{1,6}(?:厅|局|委员会|办公室|公司|集团|研究院)|[省市县]?(?:发改|卫健|网信|教育|科技)委"
 )
+# Administrative levels: a fact about 省级 bodies says nothing about 市级 ones.
+_LEVEL = re.compile(r"(?:省|市|县|区|乡镇|地市|国家)级")
 _ORG_GENERIC = {"公司", "集团", "委员会", "办公室", "政务服务数据管理局"}
 _YEAR = re.compile(r"(?:19|20)\d{2}(?:\s*年)?")
 _DATE = re.compile(r"(?:(?:19|20)\d{2}\s*年\s*)?\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?")
@@ -69,9 +71,22 @@ _ORDINAL = re.compile(
     r"|第[一二三四五六七八九十百零〇]+(?:次|届|个|项|期)"
     r"|十[一二三四五]五"
 )
-_FOREIGN_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}(?:·[\u4e00-\u9fff]{1,8})?")
-# Chinese names jieba tags as people, when followed by what scholars do: "黄璜等指出".
-_PERSON_CONTEXT = re.compile(r"^(?:等|认为|指出|提出|把|将|主张|强调|的《|、)")
+_FOREIGN_NAME = re.compile(
+    r"[\u4e00-\u9fff]{1,5}·[\u4e00-\u9fff]{1,5}?(?:·[\u4e00-\u9fff]{1,5}?)?"
+    r"(?=认为|指出|提出|强调|主张|等|的|在|曾|将|把|对|从|[,，。？?]|$)"
+)
+# Chinese names: a common surname and one or two characters, followed by what scholars do
+# ("黄璜等指出", "梁木生最早", "王浦劬、孟庆国的《…》"); jieba's person tags miss too many.
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
+    "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武"
+    "戴莫孔向汤郁涂鲍"
+)
+_PERSON = re.compile(
+    rf"(?<![\u4e00-\u9fff])([{_SURNAMES}][\u4e00-\u9fff]{{1,2}}?)"
+    r"(?=等|认为|指出|提出|主张|强调|最早|曾|是在|基于|在其|的《|、[\u4e00-\u9fff]{2,3}(?:等|的|认为|指出|提出))"
+)
+_PERSON_LEAD = re.compile(r"^[\u4e00-\u9fff]*?(?:中|的|和|与|及|由|是|被|对)")
 _TITLE = re.compile(r"《([^》]{1,60})》")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,30})[”\"」』]")
 # "X一文" / "X那篇文章" name an article, not a fact: checked against titles, not sentences.
@@ -93,7 +108,7 @@ class Constraint:
     """A term the answer must respect, as it appears in the normalised question."""
 
     text: str
-    kind: str  # place | organisation | person | year | date | number | ordinal | title | quoted | article
+    kind: str  # place | organisation | level | person | year | date | number | ordinal | title | quoted | article
 
 
 @dataclass(frozen=True)
@@ -107,6 +122,7 @@ class QuestionAnalysis:
     premise: str = ""  # a clause the question states as fact ("" when none)
     about_sources: bool = False  # notes and references count as evidence
     granularity: str = ""  # for date questions: year | month | day
+    slot_context: tuple[str, ...] = ()  # the words either side of each wh-word ("共撤销|个信息中")
 
     def terms(self, *kinds: str) -> tuple[str, ...]:
         """The constraint texts of the given kinds (all kinds when none given)."""
@@ -155,17 +171,26 @@ def _find(pattern: re.Pattern, view: str, kind: str, taken: list, group: int = 0
 
 
 def _people(view: str, taken: list[tuple[int, int]]) -> list[Constraint]:
-    """People named as authors of a view ("黄璜等从…出发", "梁木生认为"), via jieba's tags."""
-    from rag.answer.support import _pos_tagger
-
-    out, position = [], 0
-    for word in _pos_tagger().cut(view):
-        span = (position, position + len(word.word))
-        position = span[1]
-        if word.flag == "nr" and 2 <= len(word.word) <= 4 and not _spans_overlap(span, taken):
-            if _PERSON_CONTEXT.match(view[span[1]:]):
+    """People named as authors of a view ("黄璜等从…出发", "王浦劬、孟庆国的《…》")."""
+    out = []
+    for clause_start, clause in _clauses(view):
+        for match in _PERSON.finditer(clause):
+            span = (clause_start + match.start(1), clause_start + match.end(1))
+            if not _spans_overlap(span, taken):
                 taken.append(span)
-                out.append(Constraint(word.word, "person"))
+                out.append(Constraint(match.group(1), "person"))
+    return out
+
+
+def _clauses(view: str) -> list[tuple[int, str]]:
+    """Clauses with their offsets; names are looked for after "注释中", "在" and the like."""
+    out, start = [], 0
+    for part in re.split(r"([,，。？?；;：:\s])", view):
+        if part and not re.fullmatch(r"[,，。？?；;：:\s]", part):
+            lead = re.match(r"^(?:注释中|文中|根据|在|据)", part)
+            skip = lead.end() if lead else 0
+            out.append((start + skip, part[skip:]))
+        start += len(part)
     return out
 
 
@@ -187,6 +212,7 @@ def constraints_of(view: str) -> tuple[Constraint, ...]:
     found += _find(_ORDINAL, view, "ordinal", taken)
     found += _find(_NUMBER, view, "number", taken)
     found += _find(_ORGANISATION, view, "organisation", taken)
+    found += _find(_LEVEL, view, "level", taken)
     found += [Constraint(fold_place(c.text), "place") for c in _find(_PLACE, view, "place", taken)]
     found += _find(_FOREIGN_NAME, view, "person", taken)
     found += _people(view, taken)
@@ -208,6 +234,27 @@ def constraints_of(view: str) -> tuple[Constraint, ...]:
 _ATTRIBUTION = re.compile(
     r"(?:文章|文中|作者|该文|本文|[\u4e00-\u9fff]{2,24}一文)(?:认为|指出|提到|说|称|主张)?[,，]?"
 )
+
+
+_WH = re.compile(
+    r"由谁|是谁|谁|哪位|什么时候|什么时间|什么|哪一年|哪年|哪一?个?月|哪一?天|何时|多少|多长时间|多久"
+    r"|几[个项家次名条位种步]|第几|哪[一个些家部类本种次位]*"
+)
+_CONTEXT_BREAK = re.compile(r"[,，。？?！!、；;：:“”\"《》()（）]")
+_PARTICLES = "的是了在把被将与和及又"
+SLOT_ASKS = ("who", "number", "date", "place", "other")  # asks whose answer fills a slot
+
+
+def slot_context_of(view: str) -> tuple[str, ...]:
+    """For each wh-word, up to four characters either side, as "left|right": the words an
+    answering sentence repeats around the fact ("共撤销了多少个信息中心" → "共撤销|个信息中")."""
+    out = []
+    for match in _WH.finditer(view):
+        left = _CONTEXT_BREAK.split(view[: match.start()])[-1][-4:].strip(_PARTICLES)
+        right = _CONTEXT_BREAK.split(view[match.end() :])[0][:4].strip(_PARTICLES)
+        if len(left) + len(right) >= 2:
+            out.append(f"{left}|{right}")
+    return tuple(dict.fromkeys(out))
 
 
 def premise_of(view: str, asked: str) -> str:
@@ -244,4 +291,5 @@ def analyse_question(question: str) -> QuestionAnalysis:
         premise=premise_of(view, asked),
         about_sources=bool(_ABOUT_SOURCES.search(view)),
         granularity=_granularity(view) if asked == "date" else "",
+        slot_context=slot_context_of(view) if asked in SLOT_ASKS else (),
     )

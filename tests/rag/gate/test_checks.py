@@ -44,3 +44,23 @@ def test_an_opposite_word_refutes_a_premise():
     assert refuted(compact("我国数字政府建设起步早于美国"), compact("我国起步较晚")) == "早于"
     assert refuted(compact("广东保留了信息中心"), compact("撤销省直各单位44个信息中心")) == "保留"
     assert refuted(compact("广东撤销了信息中心"), compact("撤销省直各单位44个信息中心")) == ""
+
+
+def test_a_near_miss_sentence_does_not_repeat_the_words_around_the_wh_word():
+    from rag.gate.checks import anchor_share
+    from rag.text.question import analyse_question
+
+    asked = analyse_question("广东在探索“管运分离”时，共撤销了多少个信息中心？").slot_context
+    assert anchor_share(asked, compact("撤销省信息中心以及省直各单位共计44个信息中心")) >= 0.5
+    near_miss = analyse_question("数字广东网络建设有限公司的注册资本是多少？").slot_context
+    assert anchor_share(near_miss, compact("数字广东网络建设有限公司由腾讯和三大运营商合资成立")) == 0.0
+    assert anchor_share((), "任何句子") == 1.0
+
+
+def test_a_different_count_of_the_same_kind_contradicts_the_question():
+    from rag.gate.checks import count_mismatch
+
+    window = compact("黄璜等从协同的视角出发，指出数字政府建设存在四个困境")
+    assert count_mismatch(compact("黄璜等指出数字政府建设存在哪六个困境？"), window) == "六个"
+    assert count_mismatch(compact("黄璜等指出数字政府建设存在哪四个困境？"), window) == ""
+    assert count_mismatch(compact("黄璜等指出了哪些困境？"), window) == ""

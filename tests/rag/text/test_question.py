@@ -52,3 +52,16 @@ def test_premises_of_why_questions_and_claims():
 def test_notes_are_evidence_only_for_questions_about_sources():
     assert analyse_question("注释中赵娟的文章发表在哪本期刊?").about_sources
     assert not analyse_question("广东撤销了多少个信息中心？").about_sources
+
+
+def test_people_and_administrative_levels_are_constraints():
+    people = analyse_question("注释中王浦劬、孟庆国的《数字政府的纵向治理逻辑》发表在哪本期刊?")
+    assert people.terms("person") == ("王浦劬", "孟庆国")
+    assert analyse_question("郁建兴等从协同的视角出发,指出了哪些困境?").terms("person") == ("郁建兴",)
+    assert analyse_question("曼纽尔·卡斯特认为网络社会的兴起带来了什么影响?").terms("person") == ("曼纽尔·卡斯特",)
+    assert analyse_question("有多少个省份成立了市级大数据管理机构？").terms("level") == ("市级",)
+
+
+def test_the_words_around_the_wh_word_are_kept_for_the_anchor_check():
+    assert analyse_question("广东在探索“管运分离”时，共撤销了多少个信息中心？").slot_context == ("共撤销|个信息中",)
+    assert analyse_question("为什么政务平台很容易成为网络攻击的对象？").slot_context == ()
