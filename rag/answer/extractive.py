@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from rag.answer.shape import answer_phrase, list_items, numbered_heading
+from rag.answer.shape import answer_phrase, list_items, numbered_heading, series_items
+from rag.ingest.chunk import chunk_slice, sentence_spans
 from rag.ingest.normalize import detect_script, normalize_for_match, to_script
 from rag.types import Answer, AnswerSentence, Citation, Evidence, GateDecision, Hit
 
@@ -16,6 +17,7 @@ _INLINE_REFERENCE = re.compile(r"\[\d{1,3}\]")
 CATEGORIES = ("困境", "原因", "对策", "策略", "路径", "措施", "挑战", "建议", "问题", "要素", "维度")
 DIRECT = ("who", "date", "number", "place", "other")  # asks that a phrase can answer
 LISTS = ("list",)  # asks that an enumeration in the source can answer
+CONTINUED = ("reason", "method", "definition")  # asks whose answer follows a restatement
 
 
 def display_text(sentence: str) -> str:
@@ -70,11 +72,19 @@ class ExtractiveGenerator:
     def __init__(
         self, max_sentences: int = 4, relative_cutoff: float = 0.8, max_answer_chars: int = 360,
         max_items: int = 8,
+        direct_candidates: int = 5,
+        restatement_chars: int = 40,
+        follow_sentences: int = 2,
+        list_candidates: int = 4,
     ) -> None:
         self.max_sentences = max_sentences
         self.relative_cutoff = relative_cutoff
         self.max_answer_chars = max_answer_chars
         self.max_items = max_items
+        self.direct_candidates = direct_candidates
+        self.restatement_chars = restatement_chars
+        self.follow_sentences = follow_sentences
+        self.list_candidates = list_candidates
 
     def select(self, evidence: list[Evidence]) -> list[Evidence]:
         """Best sentences within `relative_cutoff` of the top one, without near-duplicates."""
@@ -125,7 +135,6 @@ class ExtractiveGenerator:
             if shown:
                 sentences.append(AnswerSentence(text=shown, citations=(n,), role=role))
 
-        best = max(evidence, key=lambda e: e.score)
         items = self._items(question, evidence) if decision.asked in LISTS else []
         if items:
             for hit, start, end, text in items:
@@ -133,10 +142,14 @@ class ExtractiveGenerator:
         else:
             chosen = self.select(evidence)
             if decision.asked in DIRECT:
-                span = answer_phrase(decision.asked, question, best.text)
-                if span is not None:
-                    s, e = span
-                    add(best.hit, best.start + s, best.start + e, best.text[s:e], "direct")
+                found = self._direct(decision.asked, question, evidence)
+                if found is not None:
+                    source, s, e = found
+                    add(source.hit, source.start + s, source.start + e, source.text[s:e], "direct")
+                    if source not in chosen:  # the sentence that states it comes first
+                        chosen = [source] + chosen[: self.max_sentences - 1]
+            elif decision.asked in CONTINUED and chosen:
+                chosen = self._continued(chosen)
             for candidate in chosen:
                 add(candidate.hit, candidate.start, candidate.end, candidate.text, "support")
         text = _plain_text(sentences)
@@ -150,6 +163,32 @@ class ExtractiveGenerator:
             generator=self.name,
         )
 
+    def _direct(self, asked: str, question: str, evidence: list[Evidence]):
+        """`(evidence, start, end)` of the answer phrase in the best of the top sentences that
+        states one, or None."""
+        for candidate in sorted(evidence, key=lambda e: -e.score)[: self.direct_candidates]:
+            span = answer_phrase(asked, question, candidate.text)
+            if span is not None:
+                return candidate, span[0], span[1]
+        return None
+
+    def _continued(self, chosen: list[Evidence]) -> list[Evidence]:
+        """For why/how/what-is questions: a short best sentence that only restates the topic
+        ("跨界领导格外重要。") is followed by the next sentences of its passage, which give the
+        reasons or the definition."""
+        lead = max(chosen, key=lambda e: e.score)
+        if len(display_text(lead.text)) > self.restatement_chars:
+            return chosen
+        chunk = lead.hit.chunk
+        following = [
+            (start, end) for start, end in sentence_spans(chunk) if start >= lead.end
+        ][: self.follow_sentences]
+        extra = [
+            Evidence(lead.hit, start, end, chunk_slice(chunk, start, end), 0.0, 0.0, 0.0)
+            for start, end in following
+        ]
+        return [lead] + extra + [e for e in chosen if e is not lead][: max(0, self.max_sentences - 1 - len(extra))]
+
     def _items(self, question: str, evidence: list[Evidence]) -> list[tuple[Hit, int, int, str]]:
         """The enumeration that answers a list question: in the best sentence's passage, or
         as numbered sibling sub-headings of the best passages' section. An enumeration under
@@ -157,25 +196,30 @@ class ExtractiveGenerator:
         (it is one level up), is not the answer."""
         view = normalize_for_match(question)
         asked = {c for c in CATEGORIES if c in view}
-        for candidate in sorted(evidence, key=lambda e: -e.score)[:2]:
+        options = []
+        ranked = sorted(evidence, key=lambda e: -e.score)[: self.list_candidates]
+        for rank, candidate in enumerate(ranked):
             chunk = candidate.hit.chunk
             section = normalize_for_match(chunk.section)
             filed = {c for c in CATEGORIES if c in section}
             if asked and filed and not asked & filed:
                 continue
             offset = chunk.start if chunk.kind != "meta" else 0
-            spans = list_items(chunk.text, near=candidate.start - offset)
-            if len(spans) >= 2:
-                # Only an enumeration that includes (or follows) the best sentence answers.
-                local = (candidate.start - offset, candidate.end - offset)
+            local = (candidate.start - offset, candidate.end - offset)
+            inner = [(local[0] + s, local[0] + e) for s, e in list_items(candidate.text)]
+            for spans in (inner, list_items(chunk.text, near=local[0]), series_items(chunk.text)):
+                if len(spans) < 2 or not (spans[0][0] <= local[1] + 200 and spans[-1][1] >= local[0] - 50):
+                    continue  # only an enumeration that includes (or follows) the sentence
                 texts = [normalize_for_match(chunk.text[s:e]) for s, e in spans]
                 if any(len(t) >= 3 and t in view for t in texts):
                     continue
-                if spans[0][0] <= local[1] + 200 and spans[-1][1] >= local[0] - 50:
-                    return [
-                        (candidate.hit, offset + s, offset + e, chunk.text[s:e])
-                        for s, e in spans[: self.max_items]
-                    ]
+                if not _names_category(view, chunk.text, spans, section):
+                    continue
+                inside = local[0] <= spans[0][0] and spans[-1][1] <= local[1]
+                items = [(candidate.hit, offset + s, offset + e, chunk.text[s:e]) for s, e in spans]
+                options.append(((not inside, rank, _noun_distance(view, chunk.text, spans)), items))
+        if options:
+            return min(options, key=lambda option: option[0])[1][: self.max_items]
         return self._heading_items(evidence)
 
     def _heading_items(self, evidence: list[Evidence]) -> list[tuple[Hit, int, int, str]]:
@@ -197,6 +241,60 @@ class ExtractiveGenerator:
         for section, candidate in by_section.items():
             out.append((candidate.hit, candidate.start, candidate.end, candidate.text))
         return out[: self.max_items]
+
+
+_LIST_NOUN = re.compile(
+    r"哪(?:些|几个?|[两二三四五六七八九十](?:个|种|大|项)?)[“”\"]?((?:[\u4e00-\u9fff+]|[“”\"]){2,12}?)(?:[?？,，]|$|构成|组成|方面)"
+)
+_TOPIC_END = re.compile(r"(?:主要)?(?:体现在|表现在|体现为|表现为|包括|包含|有哪些|有哪几|分为)")
+_GENERIC_NOUNS = ("方面", "部分", "环节", "内容", "类型", "问题")
+
+
+def _list_noun(question_view: str) -> str:
+    """What a list question asks a list of: "哪四个困境" → 困境, "哪些“互联网+”思维理念" → 思维理念."""
+    match = _LIST_NOUN.search(question_view)
+    if match is None:
+        return ""
+    return re.split(r"[“”\"]", match.group(1))[-1].strip("+")
+
+
+def _noun_distance(question_view: str, text: str, spans: list[tuple[int, int]]) -> int:
+    """How far from the enumeration the asked noun stands (smaller: it is what is listed)."""
+    noun = _list_noun(question_view)
+    if not noun:
+        return 0
+    head = normalize_for_match(text[max(0, spans[0][0] - 14) : spans[0][0]])
+    tail = normalize_for_match(text[spans[-1][1] : spans[-1][1] + 10])
+    distances = [len(head) - head.rfind(k) - len(k) for k in (noun, noun[:2], noun[-2:]) if k in head]
+    distances += [tail.find(k) for k in (noun, noun[:2], noun[-2:]) if k in tail]
+    return min(distances, default=99)
+
+
+def _next_to(text: str, spans: list[tuple[int, int]], before: int = 14, after: int = 10) -> str:
+    """The normalised words just before the first item and just after the last: where an
+    enumeration says what it enumerates ("主要体现为…", "…四个困境", "…等相关法律")."""
+    head = text[max(0, spans[0][0] - before) : spans[0][0]]
+    tail = text[spans[-1][1] : spans[-1][1] + after]
+    return normalize_for_match(head + "|" + tail)
+
+
+def _names_category(question_view: str, text: str, spans: list[tuple[int, int]], section: str) -> bool:
+    """Whether an enumeration names, right next to itself, what the question asks a list of
+    ("哪四个困境" needs 困境 there, not somewhere else in the sentence; for "哪几个方面" the
+    question's category, e.g. 困境, must be next to it or in its heading)."""
+    noun = _list_noun(question_view)
+    near = _next_to(text, spans)
+    if noun and not noun.startswith(_GENERIC_NOUNS):
+        return noun[-2:] in near or noun[:2] in near
+    categories = [c for c in CATEGORIES if c in question_view]
+    if categories:
+        return any(c in near or c in section for c in categories)
+    # "社会信任不深体现在哪些方面": the topic itself must head the enumeration or its section.
+    topic = _TOPIC_END.split(question_view)[0]
+    topic = "".join(ch for ch in topic.split("，")[-1].split(",")[-1] if ch.isalnum())
+    grams = {topic[i : i + 2] for i in range(len(topic) - 1)}
+    where = near + section
+    return not grams or sum(g in where for g in grams) / len(grams) >= 0.6
 
 
 def _plain_text(sentences: list[AnswerSentence]) -> str:

@@ -546,7 +546,7 @@ _MARKERS: tuple[tuple[str, re.Pattern], ...] = (
     ("sequence", re.compile(_OPEN + r"(首先|其次|再次|最后)[,:]?")),
 )
 _CUE = re.compile(
-    r"(?:主要)?(?:体现为|体现在|表现为|表现在|包括|包含|分为|有以下(?:几个方面|几点|方面)?|如下)(?:[^,;。:]{0,6}:)?"
+    r"(?:主要)?(?:体现为|体现在|表现为|表现在|包括|包含|分为|即|有以下(?:几个方面|几点|方面)?|如下)(?:[^,;。:]{0,6}:)?"
 )
 _TAIL_COUNT = re.compile(
     r"(?:等)?(?:这|以下)?(?:[两三四五六七八九十几多]+|\d+)(?:个|种|类|项|大)?"
@@ -723,3 +723,37 @@ def numbered_heading(section: str) -> tuple[str, str] | None:
         return None
     return match.group(1).strip(), match.group(2).strip()
 
+
+
+_MARKED = re.compile(r"“[^”]{1,20}”|《[^》]{1,40}》")
+_SERIES_GAP = re.compile(r"^(?:、|和|与|及|以及|)$")
+_ITEM_LEAD_STOP = "，,。；;：:、（(）)"
+
+
+def series_items(text: str) -> list[tuple[int, int]]:
+    """Spans of a run of quoted or titled items ("“纵向协同”、地方政府间“横向协同”",
+    "《A法》《B法》"): later items keep the modifier between the separator and their marks
+    (where the first item's modifier starts cannot be told without parsing); [] below two."""
+    view = aligned_view(text)
+    best: list[tuple[int, int]] = []
+    run: list[tuple[int, int]] = []
+    previous_end = None
+    for match in _MARKED.finditer(view):
+        start = match.start()
+        if previous_end is not None:
+            gap = view[previous_end:start]
+            # The modifier of an item ("地方政府间") may stand between the separator and the mark.
+            separator = re.match(r"^(?:、|和|与|及|以及)?", gap).group()
+            modifier = gap[len(separator):]
+            joined = bool(_SERIES_GAP.match(separator)) and (separator or not modifier)
+            if not joined and not (separator and len(modifier) <= 8 and not any(c in _ITEM_LEAD_STOP for c in modifier)):
+                if len(run) > len(best):
+                    best = run
+                run = []
+            elif run:
+                start = previous_end + len(separator)
+        run.append((start, match.end()))
+        previous_end = match.end()
+    if len(run) > len(best):
+        best = run
+    return best if len(best) >= 2 else []

@@ -57,6 +57,8 @@ def constraint_found(constraint: Constraint, window: str, context: str, title: s
         return text in window or _bigram_share(content_chars(text), content_chars(title)) >= 0.8
     if constraint.kind == "place":
         text = fold_place(text)
+    if constraint.kind == "term":  # a definiendum may be worded a little differently
+        return _bigram_share(text, window + context) >= 0.6
     return text in window or text in context
 
 

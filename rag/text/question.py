@@ -92,6 +92,12 @@ _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,30})[”\"」』]")
 # "X一文" / "X那篇文章" name an article, not a fact: checked against titles, not sentences.
 _ARTICLE_REF = re.compile(r"([\u4e00-\u9fff]{2,24})一文")
 _ARTICLE_LEAD = re.compile(r"^(?:为什么|为何|关于|根据|按照|在|和|与|及|从)")
+# The term a definition question asks about: "如何定义数字政府治理", "数据铁笼是指什么".
+_DEFINIENDUM = (
+    re.compile(r"(?:如何|怎样|怎么)(?:定义|界定|理解|解释)(?:的)?[“「\"]?([^，,。？?”」\"]{2,14}?)[”」\"]?(?:的|这个|这一|$|[？?])"),
+    re.compile(r"(?:什么是|何为|何谓)[“「\"]?([^，,。？?”」\"]{2,16}?)[”」\"]?(?:$|[？?])"),
+    re.compile(r"(?:所说的|中的|提出的)?[“「\"]?([^，,。？?”」\"的]{2,14})[”」\"]?(?:是指什么|指什么|指的是什么|的含义|的定义|的内涵|意味着什么|是什么意思)"),
+)
 # Questions about the literature itself: notes and references may then be evidence.
 _ABOUT_SOURCES = re.compile(r"注释|参考文献|文献|出处|引用|引述|期刊|发表|刊载|刊登|哪一期|作者是谁|论文")
 # A stated premise: "为什么 P", "P 的原因是什么", "文章说 P，…".
@@ -108,7 +114,7 @@ class Constraint:
     """A term the answer must respect, as it appears in the normalised question."""
 
     text: str
-    kind: str  # place | organisation | level | person | year | date | number | ordinal | title | quoted | article
+    kind: str  # place | organisation | level | person | term (a definiendum) | year | date | number | ordinal | title | quoted | article
 
 
 @dataclass(frozen=True)
@@ -207,6 +213,8 @@ def constraints_of(view: str) -> tuple[Constraint, ...]:
             if len(part) >= 2:
                 found.append(Constraint(part, "article"))
     found += _find(_QUOTED, view, "quoted", taken, group=1)
+    for pattern in _DEFINIENDUM:
+        found += _find(pattern, view, "term", taken, group=1)
     found += _find(_DATE, view, "date", taken)
     found += _find(_YEAR, view, "year", taken)
     found += _find(_ORDINAL, view, "ordinal", taken)

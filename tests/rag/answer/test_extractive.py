@@ -101,3 +101,42 @@ def test_bad_questions_get_clear_errors(tiny_pipeline, question, message):
 def test_html_in_a_question_is_just_text(tiny_pipeline):
     answer = tiny_pipeline.run("<script>alert(1)</script>数据烟囱")
     assert answer.question.startswith("<script>")  # kept verbatim; escaping is the UI's job
+
+
+def _sentence(text, start=0, score=2.0, section=""):
+    chunk = Chunk("c", "doc", "标题", section, start, start + len(text), text)
+    hit = Hit(chunk=chunk, score=1.0, rank=1)
+    return Evidence(hit, start, start + len(text), text, 1.0, 0.9, score)
+
+
+def test_a_list_answer_is_the_enumeration_that_names_what_was_asked():
+    """Two enumerations in one sentence: the one next to 困境 answers "哪四个困境"."""
+    text = (
+        "黄璜等指出数字政府建设存在科层制固有的“纵向协同”、地方政府间“横向协同”、政府与社会间"
+        "“内外协同”、线上与线下间“虚实协同”四个困境,并将治理模式划分为统合模式、开放模式、直连模式、联动模式。"
+    )
+    evidence = (_sentence(text),)
+    decision = GateDecision("answer", asked="list", evidence=evidence)
+    answer = ExtractiveGenerator().generate("黄璜等指出数字政府建设存在哪四个困境？", [evidence[0].hit], decision)
+    items = [s.text for s in answer.sentences if s.role == "item"]
+    assert len(items) == 4 and items[1] == "地方政府间“横向协同”" and not any("模式" in i for i in items)
+    assert answer.text.startswith("1. “纵向协同”[1]\n2. ")
+
+
+def test_an_enumeration_of_another_category_is_not_a_list_answer():
+    text = "深层原因体现为社会经济保障不足、社会凝聚不强、社会信任不深、社会赋权不够。"
+    evidence = (_sentence(text, section="二、数字政府发展滞后的深层原因"),)
+    decision = GateDecision("answer", asked="list", evidence=evidence)
+    answer = ExtractiveGenerator().generate("数字政府发展面临哪些现实困境？", [evidence[0].hit], decision)
+    assert not any(s.role == "item" for s in answer.sentences)
+
+
+def test_a_direct_answer_comes_from_the_first_sentence_that_states_it():
+    vague = _sentence("领导小组统筹推进全省数字政府改革。", score=3.0)
+    stating = _sentence("广东成立由省长任组长的数字政府改革建设工作领导小组。", start=100, score=2.0)
+    decision = GateDecision("answer", asked="who", evidence=(vague, stating))
+    answer = ExtractiveGenerator().generate(
+        "广东数字政府改革建设工作领导小组由谁担任组长？", [vague.hit, stating.hit], decision
+    )
+    assert answer.sentences[0].role == "direct" and answer.sentences[0].text == "省长"
+    assert answer.sentences[1].text == stating.text

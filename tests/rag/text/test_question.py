@@ -65,3 +65,8 @@ def test_people_and_administrative_levels_are_constraints():
 def test_the_words_around_the_wh_word_are_kept_for_the_anchor_check():
     assert analyse_question("广东在探索“管运分离”时，共撤销了多少个信息中心？").slot_context == ("共撤销|个信息中",)
     assert analyse_question("为什么政务平台很容易成为网络攻击的对象？").slot_context == ()
+
+
+def test_the_term_a_definition_question_asks_about_is_a_constraint():
+    assert analyse_question("文章结语中是如何定义数字政府治理的?").terms("term") == ("数字政府治理",)
+    assert analyse_question("什么是数字孪生？").terms("term") == ("数字孪生",)
