@@ -28,7 +28,15 @@ from rag.gate.checks import (
     slot_filled,
 )
 from rag.gate.scoring import SentenceScorer
-from rag.text.question import PLACES, Constraint, QuestionAnalysis, analyse_question, fold_place
+from rag.ingest.normalize import normalize_for_match
+from rag.text.question import (
+    PLACES,
+    QUESTION_WORD,
+    Constraint,
+    QuestionAnalysis,
+    analyse_question,
+    fold_place,
+)
 from rag.types import Evidence, GateDecision, Hit
 
 ANSWER, CAVEAT, REFUSE = "answer", "caveat", "refuse"
@@ -237,7 +245,8 @@ class AnswerabilityGate:
                     reasons.append(f"资料没有给出问题所问的{what}。")
             elif candidates and analysis.slot_context and not any(j.anchor >= th.anchor for j in candidates):
                 clause = next(
-                    (c for c in re.split(r"[,，。？?；;]", analysis.question) if _asks(c)), analysis.question
+                    (c for c in re.split(r"[,，。？?；;]", analysis.question) if QUESTION_WORD.search(normalize_for_match(c))),
+                    analysis.question,
                 ).strip()
                 reasons.append(f"资料提到了相关内容，但没有说到问题所问的这一点：“{clause}”。")
             elif candidates and analysis.premise and not any(
@@ -259,10 +268,6 @@ class AnswerabilityGate:
     @staticmethod
     def _refuse(analysis: QuestionAnalysis, reasons: list[str], score: float) -> GateDecision:
         return GateDecision(REFUSE, tuple(reasons), score, analysis.asked)
-
-
-def _asks(clause: str) -> bool:
-    return bool(re.search(r"谁|什么|哪|多少|几|何时|多久|多长", clause))
 
 
 def _quote(constraint: Constraint) -> str:

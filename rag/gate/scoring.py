@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 
 import numpy as np
 
@@ -11,11 +10,11 @@ from rag.embed.base import Embedder
 from rag.ingest.chunk import chunk_slice, sentence_spans
 from rag.ingest.normalize import normalize_for_match
 from rag.ingest.tokenize import Tokenizer
+from rag.text.question import QUESTION_WORD
 from rag.types import Evidence, Hit
 
 MIN_SENTENCE_CHARS = 6
-# Question words and references to "the article": they ask, they are not what is asked about.
-_QUESTION_FORM = re.compile(r"哪|几|谁|什么|怎|如何|多少|何|吗|呢")
+# References to "the article": like question words, they ask; they are not asked about.
 QUESTION_NOISE = frozenset(
     "文章 一文 篇文章 那篇文章 这篇文章 文中 所说 具体 内容 具体内容 分别 各自 描述 名字 叫 种 这一 他 她 它".split()
 )
@@ -54,7 +53,7 @@ class SentenceScorer:
         references removed), de-duplicated."""
         return list(dict.fromkeys(
             t for t in self.tokenizer.tokenize(text)
-            if t not in QUESTION_NOISE and not _QUESTION_FORM.search(t)
+            if t not in QUESTION_NOISE and not QUESTION_WORD.search(t)
         ))
 
     def coverage(self, terms: list[str], text: str) -> float:

@@ -105,7 +105,8 @@ _WHY_PREMISE = re.compile(r"(?:为什么|为何|缘何|何以)(.{4,})$")
 _REASON_PREMISE = re.compile(r"^(.{4,}?)的(?:原因|缘由|理由)(?:是什么|有哪些|何在)?")
 _CLAIM_PREMISE = re.compile(r"^(?:文章|文中|作者|该文|本文)?(?:说|称|认为|提到|指出)(.{6,}?)[,，]")
 _ASKS_COUNT = re.compile(r"(?:哪|几)$")
-_QUESTION_WORD = re.compile(r"什么|哪|谁|多少|如何|怎么|怎样|几")
+# The one pattern of question words (what a clause asks with, not what it is about).
+QUESTION_WORD = re.compile(r"什么|哪|谁|多少|如何|怎么|怎样|几|何|多久|多长")
 _TRAILING = re.compile(r"[?？!！。.\s]+$")
 
 
@@ -274,7 +275,7 @@ def premise_of(view: str, asked: str) -> str:
     body = _TRAILING.sub("", view)
     premise = ""
     claim = _CLAIM_PREMISE.search(body)
-    if claim and not _QUESTION_WORD.search(claim.group(1)):
+    if claim and not QUESTION_WORD.search(claim.group(1)):
         premise = claim.group(1)
     elif asked == "reason" and _WHY_PREMISE.search(body):
         match = _WHY_PREMISE.search(body)
@@ -282,8 +283,8 @@ def premise_of(view: str, asked: str) -> str:
     elif asked == "reason" and _REASON_PREMISE.search(body):
         premise = _REASON_PREMISE.search(body).group(1)
     premise = _ATTRIBUTION.sub("", premise).strip(" ,，:：")
-    if _QUESTION_WORD.search(premise):
-        premise = re.split(r"[,，]", premise)[0] if not _QUESTION_WORD.search(re.split(r"[,，]", premise)[0]) else ""
+    if QUESTION_WORD.search(premise):
+        premise = re.split(r"[,，]", premise)[0] if not QUESTION_WORD.search(re.split(r"[,，]", premise)[0]) else ""
     return premise if len(premise) >= 4 else ""
 
 
