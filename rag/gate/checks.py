@@ -81,9 +81,25 @@ def refuted(claim: str, window: str) -> str:
     evidence says ("" when none)."""
     for word, opposite in _OPPOSITES:
         for said, other in ((word, opposite), (opposite, word)):
-            if said in claim and other not in claim and said not in window and other in window:
+            # "副组长" holds "组长": the other word counts only outside the said one.
+            if (said in claim and other not in claim.replace(said, "") and said not in window
+                    and other in window.replace(said, "")):
                 return said
     return ""
+
+
+# Words a question may only use when the evidence does: a negative stance or a superlative
+# attributed to the articles ("文章反对…", "最早提出…") is a claim of its own.
+STATED_WORDS = (
+    "反对", "批判", "否定", "否认", "担心", "担忧", "废止", "废除", "取消", "削弱", "限制", "反驳",
+    "质疑", "否决", "抵制", "禁止", "放弃", "无关紧要", "过剩", "过强", "过多", "过于",
+    "最早", "最晚", "首次", "首任", "唯一", "最先",
+)
+
+
+def unstated(view: str, window: str) -> str:
+    """A stance or superlative word of the question that the evidence does not use ("")."""
+    return next((w for w in STATED_WORDS if w in view and w not in window), "")
 
 
 _COUNT_ASKED = re.compile(r"哪([两二三四五六七八九十])(个|种|大|项|类|点|步|维度|方面|要素)")

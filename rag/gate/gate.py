@@ -26,6 +26,7 @@ from rag.gate.checks import (
     premise_support,
     refuted,
     slot_filled,
+    unstated,
 )
 from rag.gate.scoring import SentenceScorer
 from rag.ingest.normalize import normalize_for_match
@@ -152,7 +153,8 @@ class AnswerabilityGate:
                 slot_ok=slot_filled(analysis.asked, analysis.granularity, rest),
                 premise_score=premise_support(analysis.premise, window + context),
                 refuted=refuted(compact(analysis.premise or analysis.view), window + context)
-                or count_mismatch(compact(analysis.view), window),
+                or count_mismatch(compact(analysis.view), window)
+                or unstated(compact(analysis.view), window + context),
                 documents=tuple(c for c in documents if c not in missing_all),
                 anchor=1.0 if analysis.about_sources else anchor_share(
                     analysis.slot_context, window + self._sentence_view(evidence)

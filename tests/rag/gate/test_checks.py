@@ -64,3 +64,18 @@ def test_a_different_count_of_the_same_kind_contradicts_the_question():
     assert count_mismatch(compact("黄璜等指出数字政府建设存在哪六个困境？"), window) == "六个"
     assert count_mismatch(compact("黄璜等指出数字政府建设存在哪四个困境？"), window) == ""
     assert count_mismatch(compact("黄璜等指出了哪些困境？"), window) == ""
+
+
+def test_a_stance_or_superlative_the_evidence_does_not_use_is_unstated():
+    from rag.gate.checks import unstated
+
+    window = compact("各地区按照省级统筹原则开展政务云建设")
+    assert unstated(compact("文章反对各地区按照什么原则开展？"), window) == "反对"
+    assert unstated(compact("文章主张各地区按照什么原则开展？"), window) == ""
+    assert unstated(compact("哪位学者最早关注数字政府？"), compact("梁木生最早关注这个领域")) == ""
+
+
+def test_a_word_inside_its_opposite_still_refutes():
+    window = compact("成立由省长任组长的领导小组")
+    assert refuted(compact("领导小组由谁担任副组长？"), window) == "副组长"
+    assert refuted(compact("领导小组由谁担任组长？"), window) == ""
