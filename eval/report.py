@@ -27,6 +27,7 @@ ROWS = (
     ("rejection_rate_unanswerable", "rejection rate, unanswerable", "rate"),
     ("false_refusal_rate_answerable", "false refusals, answerable", "rate"),
     ("crag_score", "CRAG score (+1/0/−1)", "score"),
+    ("minimal_pair_accuracy", "minimal pairs: original answered and change refused", "rate"),
     ("retrieve_ms_p50", "retrieve p50", "ms"),
     ("retrieve_ms_p95", "retrieve p95", "ms"),
     ("compose_ms_p50", "compose p50", "ms"),
