@@ -22,7 +22,12 @@ from rag.gate.gate import GateThresholds
 from rag.pipeline import Pipeline
 from rag.settings import load_settings
 
-DEV_SETS = (Path("eval/dev.jsonl"), Path("eval/natural_dev.jsonl"), Path("eval/pairs_dev.jsonl"))
+DEV_SETS = (
+    Path("eval/dev.jsonl"),
+    Path("eval/dev2.jsonl"),
+    Path("eval/natural_dev.jsonl"),
+    Path("eval/pairs_dev.jsonl"),
+)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from rag.answer.extractive import ExtractiveGenerator
 from rag.embed import Embedder, make_embedder
 from rag.embed.base import QueryCache
 from rag.gate import AnswerabilityGate, GateThresholds
+from rag.gate.checks import compact
 from rag.gate.scoring import SentenceScorer
 from rag.retrieve.base import Retriever
 from rag.retrieve.dense import DenseRetriever
@@ -90,7 +91,10 @@ def make_gate(settings: Settings, index: LoadedIndex, embedder: Embedder) -> Ans
     thresholds = GateThresholds()
     if settings.refusal_threshold is not None:
         thresholds = GateThresholds(answer=settings.refusal_threshold)
-    return AnswerabilityGate(scorer, thresholds)
+    authors = {
+        doc_id: compact("、".join(document.authors)) for doc_id, document in index.documents.items()
+    }
+    return AnswerabilityGate(scorer, thresholds, authors)
 
 
 def _extractive(settings: Settings, index: LoadedIndex, embedder: Embedder):

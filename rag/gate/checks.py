@@ -47,9 +47,12 @@ def _bigram_share(needle: str, haystack: str) -> float:
     return sum(g in pool for g in grams) / len(grams)
 
 
-def constraint_found(constraint: Constraint, window: str, context: str, title: str) -> bool:
+def constraint_found(
+    constraint: Constraint, window: str, context: str, title: str, authors: str = ""
+) -> bool:
     """Whether a constraint is respected: in the cited window or its heading path
-    (`context`), or, for article and title references, in the document's title."""
+    (`context`); for article and title references, in the document's title; for people, also
+    among its `authors` ("黄未、陈加友的文章主张…" refers to their article)."""
     text = compact(constraint.text)
     if constraint.kind == "article":
         return _bigram_share(content_chars(text), content_chars(title)) >= 0.6
@@ -59,7 +62,15 @@ def constraint_found(constraint: Constraint, window: str, context: str, title: s
         text = fold_place(text)
     if constraint.kind == "term":  # a definiendum may be worded a little differently
         return _bigram_share(text, window + context) >= 0.6
-    return text in window or text in context
+    if constraint.kind == "person" and text in authors:
+        return True
+    if text in window or text in context:
+        return True
+    # “聚不了、通不了” quotes what the article writes as “聚不了”,又“通不了”.
+    plain = content_chars(text)
+    return constraint.kind == "quoted" and len(text) >= 5 and len(plain) >= 2 and (
+        _bigram_share(plain, content_chars(window + context)) >= 0.75
+    )
 
 
 def slot_filled(asked: str, granularity: str, text: str) -> bool:

@@ -55,7 +55,7 @@ _ORGANISATION = re.compile(
     r"国务院(?:办公厅)?|全国人大(?:常委会)?|中共中央(?:办公厅|政治局)?|党中央|中央网信办|政治局|中央全面深化改革委员会"
     r"|国家发展改革委|国家发改委|国家(?:互联网信息办公室|大数据局|数据局)|工信部|工业和信息化部|公安部|财政部|民政部"
     r"|省(?:人民)?政府|市(?:人民)?政府|县(?:人民)?政府|区(?:人民)?政府|省委|市委|人大常委会|政协"
-    r"|[\u4e00-\u9fff]{1,6}(?:厅|局|委员会|办公室|公司|集团|研究院|大学|学院)|[省市县]?(?:发改|卫健|网信|教育|科技)委"
+    r"|[\u4e00-\u9fff]{1,6}(?:厅|(?<![布格结当大全开僵])局|委员会|办公室|公司|集团|研究院|大学|学院)|[省市县]?(?:发改|卫健|网信|教育|科技)委"
 )
 # Administrative levels: a fact about 省级 bodies says nothing about 市级 ones.
 _LEVEL = re.compile(r"(?:省|市|县|区|乡镇|地市|国家)级")
@@ -215,7 +215,10 @@ def constraints_of(view: str) -> tuple[Constraint, ...]:
                 found.append(Constraint(part, "article"))
     found += _find(_QUOTED, view, "quoted", taken, group=1)
     for pattern in _DEFINIENDUM:
-        found += _find(pattern, view, "term", taken, group=1)
+        found += [
+            c for c in _find(pattern, view, "term", taken, group=1)
+            if not c.text.startswith(("这", "那", "其", "该", "它", "具体"))
+        ]
     found += _find(_DATE, view, "date", taken)
     found += _find(_YEAR, view, "year", taken)
     found += _find(_ORDINAL, view, "ordinal", taken)
@@ -251,7 +254,7 @@ _WH = re.compile(
 )
 _CONTEXT_BREAK = re.compile(r"[,，。？?！!、；;：:“”\"《》()（）]")
 _PARTICLES = "的是了在把被将与和及又"
-SLOT_ASKS = ("who", "number", "date", "place", "other")  # asks whose answer fills a slot
+SLOT_ASKS = ("number", "date", "place")  # asks whose answer sits next to the question's words
 
 
 def slot_context_of(view: str) -> tuple[str, ...]:

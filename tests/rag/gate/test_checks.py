@@ -79,3 +79,10 @@ def test_a_word_inside_its_opposite_still_refutes():
     window = compact("成立由省长任组长的领导小组")
     assert refuted(compact("领导小组由谁担任副组长？"), window) == "副组长"
     assert refuted(compact("领导小组由谁担任组长？"), window) == ""
+
+
+def test_a_quote_split_by_the_article_still_matches_and_authors_count_for_people():
+    window = compact("导致横向数据既“聚不了”,又“通不了”")
+    assert constraint_found(Constraint("聚不了、通不了", "quoted"), window, "", "")
+    assert not constraint_found(Constraint("聚得了、通得了", "quoted"), window, "", "")
+    assert constraint_found(Constraint("黄未", "person"), "", "", "", authors=compact("黃未、陳加友"))

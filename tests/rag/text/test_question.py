@@ -70,3 +70,9 @@ def test_the_words_around_the_wh_word_are_kept_for_the_anchor_check():
 def test_the_term_a_definition_question_asks_about_is_a_constraint():
     assert analyse_question("文章结语中是如何定义数字政府治理的?").terms("term") == ("数字政府治理",)
     assert analyse_question("什么是数字孪生？").terms("term") == ("数字孪生",)
+
+
+def test_words_ending_in_局_that_are_not_bureaus_are_not_organisations():
+    analysis = analyse_question("推进信息基础设施建设布局，文章主张按什么原则来？")
+    assert analysis.terms("organisation") == ()
+    assert analyse_question("文章说公共价值是一种“为公的价值”，这具体指什么？").terms("term") == ()
