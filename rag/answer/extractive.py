@@ -73,9 +73,10 @@ class ExtractiveGenerator:
         self, max_sentences: int = 4, relative_cutoff: float = 0.8, max_answer_chars: int = 360,
         max_items: int = 8,
         direct_candidates: int = 5,
-        restatement_chars: int = 40,
+        restatement_chars: int = 60,
         follow_sentences: int = 2,
         list_candidates: int = 4,
+        list_min_coverage: float = 0.4,
     ) -> None:
         self.max_sentences = max_sentences
         self.relative_cutoff = relative_cutoff
@@ -85,6 +86,7 @@ class ExtractiveGenerator:
         self.restatement_chars = restatement_chars
         self.follow_sentences = follow_sentences
         self.list_candidates = list_candidates
+        self.list_min_coverage = list_min_coverage
 
     def select(self, evidence: list[Evidence]) -> list[Evidence]:
         """Best sentences within `relative_cutoff` of the top one, without near-duplicates."""
@@ -198,7 +200,10 @@ class ExtractiveGenerator:
         asked = {c for c in CATEGORIES if c in view}
         options = []
         ranked = sorted(evidence, key=lambda e: -e.score)[: self.list_candidates]
+        count = _asked_count(view)
         for rank, candidate in enumerate(ranked):
+            if candidate.lexical < self.list_min_coverage:
+                continue  # an enumeration in a sentence that is barely about the question
             chunk = candidate.hit.chunk
             section = normalize_for_match(chunk.section)
             filed = {c for c in CATEGORIES if c in section}
@@ -215,6 +220,8 @@ class ExtractiveGenerator:
                     continue
                 if not _names_category(view, chunk.text, spans, section):
                     continue
+                if count and len(spans) != count:
+                    continue  # "哪三种政府" is not answered by a list of four
                 inside = local[0] <= spans[0][0] and spans[-1][1] <= local[1]
                 items = [(candidate.hit, offset + s, offset + e, chunk.text[s:e]) for s, e in spans]
                 options.append(((not inside, rank, _noun_distance(view, chunk.text, spans)), items))
@@ -248,6 +255,15 @@ _LIST_NOUN = re.compile(
 )
 _TOPIC_END = re.compile(r"(?:主要)?(?:体现在|表现在|体现为|表现为|包括|包含|有哪些|有哪几|分为)")
 _GENERIC_NOUNS = ("方面", "部分", "环节", "内容", "类型", "问题")
+
+
+_COUNTS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def _asked_count(question_view: str) -> int:
+    """N of "哪N个/种/项…" (0 when the question does not say how many)."""
+    match = re.search(r"哪([两二三四五六七八九十])(?:个|种|项|类|大|点|方面|维度)", question_view)
+    return _COUNTS[match.group(1)] if match else 0
 
 
 def _list_noun(question_view: str) -> str:

@@ -19,6 +19,7 @@ ASKED = (
     "comparison", "yesno", "other",
 )
 _ASKED_RULES: tuple[tuple[str, re.Pattern], ...] = (
+    ("reason", re.compile(r"(?:难|问题|原因|根子|症结|根源|关键)(?:就)?在哪")),  # not a place
     ("date", re.compile(r"何时|什么时候|哪一?年|哪一?个?月|哪一?天|哪一日|几月|几号|何年|什么时间|哪个时间|日期是")),
     ("list", re.compile(r"哪几|几个方面|哪些方面")),
     ("number", re.compile(r"多少|多长时间|多久|(?<!哪)几[个项家次种条位名所部成倍大步]|第几|比例是|百分之几|几成")),
