@@ -2,7 +2,10 @@
 
 Reads the hand-labelled sample eval/support_labels.jsonl (sentence, passage, label) and
 reports, for each candidate threshold, the judge's accuracy against the human labels; the
-best one is what `rag.answer.support.SUPPORT_THRESHOLD` should hold.
+best one is what `rag.answer.support.SUPPORT_THRESHOLD` should hold. Each pair is one
+sentence against one passage, as the grounding guard judges it. Rows S001–S080 were written
+from the seeds; the `llm_*` kinds (S081 on) are sentences a real small model wrote
+(tests/fakes/recordings), each against the passage the guard would judge it by.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from rag.answer.support import SUPPORT_THRESHOLD, missing_facts, support_score
+from rag.answer.support import SUPPORT_THRESHOLD, judge
 
 
 def load_labels(path: Path) -> list[dict]:
@@ -38,8 +41,8 @@ def main() -> None:
     args = parser.parse_args()
     rows = load_labels(args.labels)
     for row in rows:
-        row["score"] = support_score(row["sentence"], [row["passage"]])
-        row["missing"] = missing_facts(row["sentence"], [row["passage"]])
+        verdict = judge(row["sentence"], [row["passage"]])
+        row["score"], row["missing"] = verdict.score, list(verdict.missing)
     candidates = [round(0.30 + 0.025 * i, 3) for i in range(27)]
     values = {t: accuracy(rows, t)[0] for t in candidates}
     top = max(values.values())
@@ -50,9 +53,12 @@ def main() -> None:
         mark = " <- best" if threshold == best else ""
         print(f"threshold {threshold:.3f}: accuracy {value:.3f} errors {dict(errors)}{mark}")
     value, errors = accuracy(rows, SUPPORT_THRESHOLD)
+    llm = [row for row in rows if row["kind"].startswith("llm_")]
+    llm_value = accuracy(llm, SUPPORT_THRESHOLD)[0] if llm else None
     print(json.dumps({"labels": len(rows), "best_threshold": best,
                       "current_threshold": SUPPORT_THRESHOLD, "current_accuracy": round(value, 4),
-                      "current_errors_by_kind": dict(errors)}, ensure_ascii=False))
+                      "current_errors_by_kind": dict(errors), "llm_labels": len(llm),
+                      "llm_accuracy": round(llm_value, 4) if llm else None}, ensure_ascii=False))
 
 
 if __name__ == "__main__":
