@@ -10,7 +10,7 @@ from pathlib import Path
 
 from eval.harness import load_set, pair_accuracy, run_rows, summarize, summarize_by_type
 from eval.report import compare, summary_table, write_outputs
-from rag.settings import Settings
+from rag.settings import Settings, redact_credentials
 from rag.store.index import index_exists
 
 DEFAULT_SETS = (
@@ -60,7 +60,7 @@ def run_eval(
         "build_seconds": index.manifest.get("build_seconds"),
         "chunks": len(index.chunks),
         "embedder": index.manifest["embedder"],
-        "settings": {k: str(v) for k, v in asdict(settings).items()},
+        "settings": {k: redact_credentials(str(v)) for k, v in asdict(settings).items()},
         "sets": {name: str(p) for name, p in zip(loaded, sets)},
     }
     write_outputs(Path(out_dir), meta, summaries, by_type, results)

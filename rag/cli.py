@@ -1,7 +1,9 @@
 """`rag`: build the index, search it, ask questions, serve the UI, run the evaluation.
 
 The JSON shapes of `search --json` and `ask --json` are a contract with evaluators'
-scripts; see README.md. Exit codes: 0 ok, 1 failure, 2 bad input or missing index.
+scripts; see README.md. Exit codes: 0 ok, 1 failure, 2 bad input or missing index,
+3 the LLM backend failed (unreachable, an HTTP error, or past `llm_deadline_s`). With
+`--json`, a bad question or a backend failure also prints `{"question", "error"}` on stdout.
 """
 
 from __future__ import annotations
@@ -12,7 +14,10 @@ import os
 import sys
 from pathlib import Path
 
-from rag.settings import Settings, SettingsError, load_settings
+from rag.settings import Settings, SettingsError, load_settings, redact_credentials
+
+EXIT_BAD_INPUT = 2
+EXIT_BACKEND = 3
 
 OFFLINE_ENV = {
     "HF_HUB_OFFLINE": "1",
@@ -30,6 +35,14 @@ def enforce_offline() -> None:
 
 class UserError(Exception):
     """A problem the user can fix; printed without a traceback, exit code 2."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+class BackendError(UserError):
+    """The LLM backend failed; printed without a traceback, exit code 3."""
+
+    exit_code = EXIT_BACKEND
 
 
 def _settings(args: argparse.Namespace, **overrides) -> Settings:
@@ -172,11 +185,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
     try:
         result = answer(args.question)
     except (QuestionError, GeneratorError) as problem:
-        raise UserError(str(problem)) from None
+        failure = BackendError if isinstance(problem, GeneratorError) else UserError
+        if args.json:  # scripts read stdout: say what went wrong there too
+            _print_json({"question": args.question, "error": str(problem)})
+        raise failure(str(problem)) from None
     if args.json:
         _print_json(answer_to_json(result))
     else:
-        print(answer_to_text(result))
+        print(answer_to_text(result, show_removed=args.show_removed))
     return 0
 
 
@@ -251,6 +267,10 @@ def make_parser() -> argparse.ArgumentParser:
             sub.add_argument("--generator", help="extractive (default), openai or transformers")
             sub.add_argument("--llm-base-url", help="OpenAI-compatible endpoint URL")
             sub.add_argument("--llm-model", help="model name served at the endpoint")
+            sub.add_argument(
+                "--show-removed", action="store_true",
+                help="also print the generated sentences the grounding guard removed (for evaluators)",
+            )
         sub.add_argument("--doc", action="append", help="restrict to this document id (repeat)")
         mode = sub.add_mutually_exclusive_group()
         mode.add_argument("--json", action="store_true", help="print JSON")
@@ -293,8 +313,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except UserError as error:
-        print(f"rag: {error}", file=sys.stderr)
-        return 2
+        print(f"rag: {redact_credentials(str(error))}", file=sys.stderr)
+        return error.exit_code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

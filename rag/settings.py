@@ -7,6 +7,7 @@ Library code receives a `Settings` (or plain values) and never reads env or file
 from __future__ import annotations
 
 import dataclasses
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -51,7 +52,8 @@ class Settings:
     llm_base_url: str = "http://127.0.0.1:8000/v1"
     llm_model: str = ""
     llm_api_key_env: str = "OPENAI_API_KEY"  # the *name* of the variable holding the key
-    llm_timeout_s: float = 60.0
+    llm_timeout_s: float = 60.0  # the longest wait for the server's next bytes
+    llm_deadline_s: float = 120.0  # the whole generation, retries included; then it is cancelled
     llm_retries: int = 2
     llm_model_dir: str = ""
     llm_device: str = "cpu"
@@ -67,6 +69,13 @@ class Settings:
 
 
 _FIELDS = {f.name: f for f in fields(Settings)}
+_URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/\s]+@")
+
+
+def redact_credentials(text: str) -> str:
+    """`text` with the user:password of every URL in it replaced by `***`, so that a
+    `llm_base_url` like http://user:secret@host/v1 never reaches a message, log or report."""
+    return _URL_CREDENTIALS.sub(r"\1***@", text)
 
 
 def _coerce(key: str, value: object) -> object:
@@ -163,6 +172,11 @@ def _check(settings: Settings) -> None:
         raise SettingsError(
             f"llm_timeout_s={settings.llm_timeout_s} must be > 0 and "
             f"llm_retries={settings.llm_retries} must be >= 0"
+        )
+    if settings.llm_deadline_s is None or not 0 < settings.llm_deadline_s <= 3600:
+        raise SettingsError(
+            f"llm_deadline_s={settings.llm_deadline_s} must be between 0 and 3600 seconds "
+            "(the longest a question may wait for the model)"
         )
     if not 1 <= settings.port <= 65535:
         raise SettingsError(f"port={settings.port} must be between 1 and 65535")

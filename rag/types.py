@@ -110,6 +110,30 @@ class GateDecision:
 
 
 @dataclass(frozen=True)
+class SupportCheck:
+    """One generated sentence judged against one passage on its own (never a pool)."""
+
+    passage: int  # the passage's number in the prompt (1-based: `hits[passage - 1]`)
+    chunk_id: str
+    score: float  # support score against this passage alone
+    missing: tuple[str, ...] = ()  # numbers and names of the sentence this passage lacks
+    supported: bool = False
+
+
+@dataclass(frozen=True)
+class SentenceCheck:
+    """The grounding guard's verdict on one generated sentence, kept for audit."""
+
+    text: str  # as generated, without its markers and list numbering
+    written: tuple[int, ...]  # the [n] markers the model wrote
+    kept: bool
+    reason: str = ""  # why it was removed ("" when kept)
+    attributed: bool = False  # the guard chose the passage: markers missing, invalid or wrong
+    checks: tuple[SupportCheck, ...] = ()  # every passage it was judged against, each alone
+    passages: tuple[int, ...] = ()  # the passages a kept sentence is cited to (prompt numbers)
+
+
+@dataclass(frozen=True)
 class Trace:
     """What each stage did for one question: for `--json`, the UI and evaluation."""
 
@@ -134,3 +158,5 @@ class Answer:
     reasons: tuple[str, ...] = ()  # why it was refused or caveated (the gate's reasons)
     timings_ms: dict[str, float] = field(default_factory=dict, compare=False)
     trace: Trace | None = field(default=None, compare=False)
+    checks: tuple[SentenceCheck, ...] = ()  # the guard's verdict on each generated sentence
+    notice: str = ""  # a note about how the answer was made (e.g. the extractive fallback)

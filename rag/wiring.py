@@ -113,6 +113,7 @@ def _openai(settings: Settings, index: LoadedIndex, embedder: Embedder, api_key:
         temperature=settings.llm_temperature,
         max_tokens=settings.llm_max_new_tokens,
         guard_mode=settings.guard_mode,
+        deadline_s=settings.llm_deadline_s,
     )
 
 
@@ -125,13 +126,29 @@ def _transformers(settings: Settings, index: LoadedIndex, embedder: Embedder, ap
         max_new_tokens=settings.llm_max_new_tokens,
         guard_mode=settings.guard_mode,
         num_threads=settings.num_threads,
+        deadline_s=settings.llm_deadline_s,
     ).load()
+
+
+def _never_worse_than_extractive(make_llm: Callable) -> Callable:
+    """An LLM generator with the extractive answer behind it: shown when the guard leaves
+    nothing of a question the gate let through, or nothing that states the gate's evidence
+    (`rag.answer.fallback`)."""
+
+    def make(settings: Settings, index: LoadedIndex, embedder: Embedder, api_key: str | None = None):
+        from rag.answer.fallback import FallbackGenerator
+
+        return FallbackGenerator(
+            make_llm(settings, index, embedder, api_key), _extractive(settings, index, embedder)
+        )
+
+    return make
 
 
 GENERATORS: dict[str, Callable] = {
     "extractive": lambda settings, index, embedder, api_key=None: _extractive(settings, index, embedder),
-    "openai": _openai,
-    "transformers": _transformers,
+    "openai": _never_worse_than_extractive(_openai),
+    "transformers": _never_worse_than_extractive(_transformers),
 }
 
 

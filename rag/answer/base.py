@@ -1,17 +1,47 @@
-"""The `Generator` protocol and what every generator shares: errors, refusals, streaming."""
+"""The `Generator` protocol and what every generator shares: errors, deadlines, refusals,
+streaming."""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Iterable, Iterator
+import time
+from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Protocol
 
 from rag.answer.prompts import REFUSAL
+from rag.settings import redact_credentials
 from rag.types import Answer, GateDecision, Hit, Trace
 
 
 class GeneratorError(RuntimeError):
-    """A generator's backend failed (server down, model crashed); the message says where."""
+    """A generator's backend failed (server down, model crashed); the message says where,
+    with any user:password in a URL replaced by `***`."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(redact_credentials(str(message)))
+
+
+class GeneratorTimeout(GeneratorError):
+    """The backend did not finish within the deadline; the request was cancelled."""
+
+    def __init__(self, message: str, seconds: float) -> None:
+        super().__init__(message)
+        self.seconds = seconds
+
+
+class Deadline:
+    """A point in time a whole generation must finish by (`time.monotonic` seconds)."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self.clock = clock
+        self.at = clock() + seconds
+
+    def remaining(self) -> float:
+        return max(0.0, self.at - self.clock())
+
+    def expired(self) -> bool:
+        return self.clock() >= self.at
 
 
 class Generator(Protocol):

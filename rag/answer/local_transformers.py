@@ -2,6 +2,8 @@
 
 Loads only from disk (`local_files_only=True`), formats the prompt with the model's chat
 template, streams with `TextIteratorStreamer`, and sends the result through the guard.
+`deadline_s` bounds the generation (transformers' `max_time` stops it); an answer cut short
+by the deadline is a `GeneratorTimeout`, not a truncated answer.
 """
 
 from __future__ import annotations
@@ -10,7 +12,14 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from rag.answer.base import GeneratorError, last_answer, refusal, stream_then_guard
+from rag.answer.base import (
+    Deadline,
+    GeneratorError,
+    GeneratorTimeout,
+    last_answer,
+    refusal,
+    stream_then_guard,
+)
 from rag.answer.guard import guard_answer
 from rag.answer.llm_prompt import render_messages
 from rag.types import Answer, Hit
@@ -26,6 +35,7 @@ class TransformersGenerator:
         max_new_tokens: int = 384,
         guard_mode: str = "remove",
         num_threads: int = 2,
+        deadline_s: float = 120.0,
     ) -> None:
         if not model_dir:
             raise ValueError("the transformers generator needs llm_model_dir (a local model folder)")
@@ -34,6 +44,7 @@ class TransformersGenerator:
         self.max_new_tokens = max_new_tokens
         self.guard_mode = guard_mode
         self.num_threads = num_threads
+        self.deadline_s = deadline_s
         self._model = None
         self._tokenizer = None
 
@@ -63,11 +74,13 @@ class TransformersGenerator:
         ).to(self.device)
         streamer = TextIteratorStreamer(self._tokenizer, skip_prompt=True, skip_special_tokens=True)
         failure: list[BaseException] = []
+        deadline = Deadline(self.deadline_s)
 
         def run() -> None:
             try:
                 self._model.generate(
-                    **inputs, streamer=streamer, max_new_tokens=self.max_new_tokens, do_sample=False
+                    **inputs, streamer=streamer, max_new_tokens=self.max_new_tokens, do_sample=False,
+                    max_time=deadline.remaining(),
                 )
             except Exception as error:  # reported to the caller below, never swallowed
                 failure.append(error)
@@ -77,21 +90,30 @@ class TransformersGenerator:
         thread.start()
         yield from (piece for piece in streamer if piece)
         thread.join()
+        if deadline.expired():
+            raise GeneratorTimeout(
+                f"local model {self.model_dir} did not finish within llm_deadline_s="
+                f"{self.deadline_s:g} s; generation was stopped", self.deadline_s,
+            )
         if failure:
             raise GeneratorError(f"local model {self.model_dir} failed: {failure[0]}") from failure[0]
 
-    def stream(self, question: str, hits: list[Hit]) -> Iterator[str | Answer]:
-        """Raw text pieces as they arrive, then the guarded `Answer` as the last item."""
+    def stream(self, question: str, hits: list[Hit], evidence=()) -> Iterator[str | Answer]:
+        """Raw text pieces as they arrive, then the guarded `Answer` as the last item;
+        `evidence` is the gate's (a bare fragment is kept only where it occurs in it)."""
         if not hits:
             yield refusal(question, hits, self.name)
             return
         messages = render_messages(question, hits)
         deltas = self.stream_text(messages)
         yield from stream_then_guard(
-            deltas, lambda text: guard_answer(question, text, hits, self.name, self.guard_mode)
+            deltas,
+            lambda text: guard_answer(question, text, hits, self.name, self.guard_mode, evidence=evidence),
         )
 
     def generate(self, question: str, hits: list[Hit], decision=None, seen=()) -> Answer:
         """The guarded answer; `decision` and `seen` are the gate's and the history's (the
-        model reads the passages itself, so neither changes what it is sent)."""
-        return last_answer(self.stream(question, hits))
+        model reads the passages itself, so neither changes what it is sent; the guard
+        checks fragments against the decision's evidence)."""
+        evidence = decision.evidence if decision is not None else ()
+        return last_answer(self.stream(question, hits, evidence))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from rag.answer.prompts import GUARD_REMOVED_LABEL, RELATED_LABEL
-from rag.types import Answer, Chunk, Hit
+from rag.answer.prompts import GUARD_REMOVED_LABEL, NOTICE_LABEL, RELATED_LABEL
+from rag.types import Answer, Chunk, Hit, SentenceCheck
 
 
 def _chunk_fields(chunk: Chunk) -> dict:
@@ -56,6 +56,28 @@ def answer_to_json(answer: Answer) -> dict:
         "generator": answer.generator,
         "removed": [{"text": text, "reason": reason} for text, reason in answer.removed],
         "timings_ms": answer.timings_ms,
+        "notice": answer.notice,
+        "generated": answer.trace.generated if answer.trace else "",
+        "checks": [check_to_json(check) for check in answer.checks],
+    }
+
+
+def check_to_json(check: SentenceCheck) -> dict:
+    """The guard's verdict on one generated sentence: `{text, written, kept, reason,
+    attributed, cited_to, judged: [{passage, chunk_id, score, missing, supported}]}`
+    (passage numbers are the prompt's; each passage judged on its own)."""
+    return {
+        "text": check.text,
+        "written": list(check.written),
+        "kept": check.kept,
+        "reason": check.reason,
+        "attributed": check.attributed,
+        "cited_to": list(check.passages),
+        "judged": [
+            {"passage": c.passage, "chunk_id": c.chunk_id, "score": c.score,
+             "missing": list(c.missing), "supported": c.supported}
+            for c in check.checks
+        ],
     }
 
 
@@ -77,9 +99,12 @@ def _snippet(text: str, max_chars: int = 80) -> str:
     return flat if len(flat) <= max_chars else flat[:max_chars] + "…"
 
 
-def answer_to_text(answer: Answer) -> str:
-    """The answer, then its numbered sources (or 可能相关 passages for a refusal)."""
+def answer_to_text(answer: Answer, show_removed: bool = False) -> str:
+    """The answer, then its numbered sources (or 可能相关 passages for a refusal); what the
+    grounding guard removed only when `show_removed` (it is always in the JSON)."""
     lines = [f"注意：{answer.caveat}", ""] if answer.caveat else []
+    if answer.notice:
+        lines += [f"{NOTICE_LABEL}：{answer.notice}", ""]
     lines += [answer.text, ""]
     if answer.refused and answer.reasons:
         lines[-1:-1] = [f"原因：{reason}" for reason in answer.reasons]
@@ -93,7 +118,7 @@ def answer_to_text(answer: Answer) -> str:
             chunk = citation.chunk
             where = f" › {chunk.section}" if chunk.section else ""
             lines.append(f"[{citation.n}] 《{chunk.title}》{where}（{chunk.doc_id} {chunk.start}–{chunk.end}）")
-    for text, reason in answer.removed:
+    for text, reason in answer.removed if show_removed else ():
         lines.append(f"{GUARD_REMOVED_LABEL}：{text}（{reason}）")
     return "\n".join(lines).rstrip()
 

@@ -103,3 +103,50 @@ def test_bad_config_value_is_reported(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("RAG_RETRIEVER", "magic")
     assert main(["search", "数据", "--index", str(tmp_path)]) == 2
     assert "unknown retriever 'magic'; choose one of ['bm25', 'dense', 'hybrid']" in capsys.readouterr().err
+
+
+def _dead_url() -> str:
+    """A loopback URL nobody listens on, with credentials that must never be printed."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://alice:s3cret@127.0.0.1:{port}/v1"
+
+
+def test_dead_backend_under_json_prints_an_error_object_and_exits_3(built, capsys, monkeypatch):
+    monkeypatch.setenv("RAG_LLM_RETRIES", "0")
+    argv = ["ask", "领导小组由谁担任组长？", "--json", "--index", str(built), "--generator", "openai",
+            "--llm-base-url", _dead_url(), "--llm-model", "m"]
+    assert main(argv) == 3
+    captured = capsys.readouterr()
+    error = json.loads(captured.out)
+    assert set(error) == {"question", "error"} and "127.0.0.1" in error["error"]
+    assert "s3cret" not in captured.out + captured.err and "alice" not in captured.out + captured.err
+    assert "***@127.0.0.1" in captured.err and "Traceback" not in captured.err
+    assert main(argv[:2] + argv[3:]) == 3  # the text mode: message on stderr, same exit code
+    assert capsys.readouterr().out == ""
+
+
+def test_bad_input_under_json_prints_an_error_object_and_exits_2(built, capsys):
+    assert main(["ask", "", "--json", "--index", str(built)]) == 2
+    assert "不能为空" in json.loads(capsys.readouterr().out)["error"]
+
+
+def test_removed_sentences_are_printed_only_when_asked(built, capsys, monkeypatch, fake_llm):
+    monkeypatch.setenv("RAG_LLM_RETRIES", "0")
+    argv = ["ask", "领导小组由谁担任组长？", "--index", str(built), "--generator", "openai",
+            "--llm-base-url", fake_llm.url, "--llm-model", "m"]
+    assert main(argv) == 0  # the fake server's answer: one true sentence and two lies
+    shown = capsys.readouterr().out
+    assert "省长" in shown and "世界银行" not in shown and "博物馆" not in shown
+    assert main(argv + ["--show-removed"]) == 0
+    assert "已删除（无法核实）：该项改革由世界银行全额资助" in capsys.readouterr().out
+    assert main(argv + ["--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert any("世界银行" in r["text"] for r in data["removed"])
+    assert "世界银行" in data["generated"] and data["generator"] == "openai"
+    kept = [c for c in data["checks"] if c["kept"]]
+    assert kept and all(any(j["supported"] and j["score"] >= 0.8 for j in c["judged"]) for c in kept)
+    assert {c["reason"] for c in data["checks"] if not c["kept"]} >= {"缺少依据：999、世界银行"}

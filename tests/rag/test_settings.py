@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.settings import Settings, SettingsError, load_settings
+from rag.settings import Settings, SettingsError, load_settings, redact_credentials
 
 pytestmark = pytest.mark.unit
 
@@ -53,3 +53,21 @@ def test_missing_or_invalid_config_file(tmp_path):
 
 def test_unrelated_environment_is_ignored():
     assert load_settings(env={"HOME": "/root", "RAG_NOT_A_SETTING": "x"}) == Settings()
+
+
+def test_the_llm_deadline_is_a_setting_with_a_range():
+    assert load_settings(env={"RAG_LLM_DEADLINE_S": "45"}).llm_deadline_s == 45.0
+    assert Settings().llm_deadline_s == 120.0 and Settings().llm_timeout_s == 60.0
+    for bad in ("0", "-1", "7200", "none"):
+        with pytest.raises(SettingsError, match="llm_deadline_s"):
+            load_settings(env={"RAG_LLM_DEADLINE_S": bad})
+
+
+def test_url_credentials_are_redacted():
+    assert redact_credentials("HTTP 500 from http://alice:s3cret@127.0.0.1:8000/v1/chat") == (
+        "HTTP 500 from http://***@127.0.0.1:8000/v1/chat"
+    )
+    assert redact_credentials("https://tok@en@host/v1 and http://127.0.0.1/v1") == (
+        "https://***@host/v1 and http://127.0.0.1/v1"
+    )
+    assert redact_credentials("mail a@b.cn") == "mail a@b.cn"

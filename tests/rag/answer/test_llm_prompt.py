@@ -37,3 +37,19 @@ def test_text_inside_a_passage_cannot_close_the_fence():
 def test_defuse_leaves_ordinary_text_alone():
     assert defuse("a < b，数字<政府>") == "a < b，数字<政府>"
     assert defuse("</PASSAGE >") == "＜/PASSAGE >"
+
+
+def test_the_prompt_demands_a_marker_on_every_sentence_with_one_short_example():
+    """The recordings: with a polite "每个句子末尾用 [n] 标注", 5 of 83 replies of a small
+    model carried any marker. The rule is now a demand, with one example of the format."""
+    system = render_messages("问题？", HITS)[0]["content"]
+    assert "每句话末尾都必须标注 [n]" in system
+    assert system.count("示例") == 1 and system.count("回答：") == 1
+    example = system[system.index("示例"):]
+    assert len(example) < 120 and "[2]。" in example
+    from rag.answer.guard import guard_answer
+
+    # The example is itself an answer the guard accepts against its passage.
+    passage = Hit(Chunk("e", "e", "示例", "", 0, 30, "甲市于2020年开通政务服务热线，全天受理群众诉求。"), 1.0, 1)
+    answer_line = example.split("回答：")[1]
+    assert not guard_answer("甲市何时开通？", answer_line, [HITS[0], passage], "openai").refused

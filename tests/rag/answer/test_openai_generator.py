@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import socket
+import time
 
 import pytest
 
-from rag.answer.base import GeneratorError
+from rag.answer.base import GeneratorError, GeneratorTimeout
 from rag.answer.openai_compat import OpenAIGenerator
-from rag.answer.prompts import REFUSAL
+from rag.answer.prompts import GUARD_BAD_NUMBER, REFUSAL
 
 pytestmark = pytest.mark.unit
 
@@ -25,7 +26,7 @@ def test_fabricated_and_badly_cited_sentences_are_removed(fake_llm, tiny_pipelin
     assert "世界银行" not in answer.text and "博物馆" not in answer.text
     removed = dict(answer.removed)
     assert any("999" in reason for reason in removed.values())
-    assert "引用了不存在的资料编号" in removed.values()
+    assert GUARD_BAD_NUMBER in removed.values()
     assert all(s.citations for s in answer.sentences)
     request = fake_llm.requests[-1]
     assert request["stream"] is stream and request["model"] == "fake-qwen"
@@ -77,6 +78,56 @@ def test_an_unanswerable_question_never_reaches_the_model(fake_llm, with_generat
     assert answer.refused and any("北京" in reason for reason in answer.reasons)
     assert answer.trace.gate.decision == "refuse"
     assert len(fake_llm.requests) == before
+
+
+@pytest.mark.parametrize("every_s", [0.05, 0.8])
+def test_the_deadline_cancels_a_request_kept_alive_by_pings(fake_llm, tiny_pipeline, fakes, every_s):
+    """llama.cpp sends `: ping` every 15 s while it reads a long prompt, so a read timeout
+    never fires; the deadline does — between pings too — and the server sees the client go."""
+    hits = tiny_pipeline.search("领导小组组长", top_k=3)
+    fake_llm.replies.append(fakes("openai_server").KeepAlive(every_s=every_s, for_s=30, then="太迟了。[1]"))
+    generator = make(fake_llm, deadline_s=1.0, retries=2)
+    generator.timeout_s = 0.9  # longer than the gap between pings: reads never time out
+    started = time.monotonic()
+    with pytest.raises(GeneratorTimeout, match="llm_deadline_s=1 s") as raised:
+        generator.generate("领导小组组长", hits)
+    assert 1.0 <= time.monotonic() - started < 1.5
+    assert raised.value.seconds == 1.0
+    assert fake_llm.disconnected.wait(3.0)  # upstream cancelled, not left running
+    assert len(fake_llm.requests) == 1  # a deadline is not retried
+
+
+def test_the_deadline_bounds_a_silent_non_streaming_request(fake_llm, tiny_pipeline, fakes):
+    hits = tiny_pipeline.search("领导小组组长", top_k=3)
+    fake_llm.replies.append(fakes("openai_server").KeepAlive(every_s=0.05, for_s=5, then="太迟了。[1]"))
+    started = time.monotonic()
+    with pytest.raises(GeneratorTimeout):
+        make(fake_llm, stream=False, deadline_s=0.5).generate("领导小组组长", hits)
+    assert time.monotonic() - started < 1.5
+
+
+def test_retries_stop_at_the_deadline(fake_llm, tiny_pipeline):
+    hits = tiny_pipeline.search("领导小组组长", top_k=3)
+    fake_llm.replies.extend([503] * 10)
+    generator = OpenAIGenerator(fake_llm.url, "m", timeout_s=5, retries=8, backoff_s=0.2, deadline_s=0.7)
+    started = time.monotonic()
+    with pytest.raises(GeneratorTimeout):
+        generator.generate("领导小组组长", hits)
+    assert time.monotonic() - started < 1.5 and len(fake_llm.requests) < 9
+
+
+def test_url_credentials_never_appear_in_errors(with_generator):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    generator = OpenAIGenerator(f"http://alice:s3cret@127.0.0.1:{port}/v1", "m", timeout_s=2, retries=0)
+    with pytest.raises(GeneratorError) as raised:
+        with_generator(generator).run("领导小组组长")
+    assert "s3cret" not in str(raised.value) and "alice" not in str(raised.value)
+    assert f"http://***@127.0.0.1:{port}/v1" in str(raised.value)
+    with pytest.raises(ValueError) as bad:
+        OpenAIGenerator("ftp://alice:s3cret@host/v1", "m")
+    assert "s3cret" not in str(bad.value)
 
 
 def test_configuration_errors_name_the_setting():
