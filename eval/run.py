@@ -16,6 +16,7 @@ from rag.store.index import index_exists
 DEFAULT_SETS = (
     Path("eval/dev.jsonl"),
     Path("eval/test.jsonl"),
+    Path("eval/dev2.jsonl"),
     Path("eval/natural_dev.jsonl"),
     Path("eval/natural_test.jsonl"),
     Path("eval/pairs_dev.jsonl"),

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def dev_run(seeds_settings, tmp_path_factory):
     settings = seeds_settings
     out = tmp_path_factory.mktemp("eval-out")
-    sets = [ROOT / "eval" / name for name in ("dev.jsonl", "natural_dev.jsonl", "pairs_dev.jsonl")]
+    sets = [ROOT / "eval" / name for name in ("dev.jsonl", "dev2.jsonl", "natural_dev.jsonl", "pairs_dev.jsonl")]
     summary = run_eval(settings, sets, out, progress=False)
     return summary, out
 
