@@ -131,6 +131,10 @@ def build_app(
                             1, 10, value=min(10, settings.top_k), step=1,
                             label=S.LABEL_TOP_K, info=S.INFO_TOP_K, elem_id="rag-top-k",
                         )
+                    show_removed = gr.Checkbox(
+                        value=False, label=S.LABEL_SHOW_REMOVED, info=S.INFO_SHOW_REMOVED,
+                        elem_id="rag-show-removed",
+                    )
             with gr.Column(scale=5, min_width=360):
                 sources = gr.HTML(
                     R.render_sources_empty(),
@@ -140,10 +144,10 @@ def build_app(
                 )
         timer = gr.Timer(1.0, active=kind not in (READY, FAILED))
 
-        def respond(message, turn_list, doc_ids, script_value, k, request: gr.Request):
+        def respond(message, turn_list, doc_ids, script_value, k, removed, request: gr.Request):
             """Stream `Chat.respond`, leaving the panel as it is where it has no update."""
             for box, chat_value, new_turns, panel, new_view in chat.respond(
-                message, turn_list, doc_ids, script_value, k, _session(request)
+                message, turn_list, doc_ids, script_value, k, _session(request), bool(removed)
             ):
                 yield (
                     box,
@@ -153,7 +157,7 @@ def build_app(
                     gr.skip() if new_view is None else new_view,
                 )
 
-        ask_inputs = [question, turns, docs, script, top_k]
+        ask_inputs = [question, turns, docs, script, top_k, show_removed]
         ask_outputs = [question, chatbot, turns, sources, view]
         # One listener for Enter and the button: no second question while one is answered.
         gr.on(
@@ -191,6 +195,9 @@ def build_app(
             listen(on_action, [turns, script, view], [sources, view], show_progress="hidden")
 
         script.change(chat.panel, [turns, view, script], sources, show_progress="hidden")
+        show_removed.change(
+            chat.show_removed, [turns, show_removed], [chatbot, turns], show_progress="hidden"
+        )
 
         def on_like(turn_list, evt: gr.LikeData, request: gr.Request):
             """Log a 👍/👎 and offer the optional comment box."""

@@ -113,6 +113,8 @@ a.rag-cite:hover { background: var(--rag-blue); color: #fff !important; }
 .rag-items li { margin: .15rem 0; }
 .rag-caveat { background: #fff7e6; border-left: 3px solid #b45309; color: #5b3a05;
   padding: .3rem .5rem; margin-bottom: .4rem; border-radius: 4px; }
+.rag-notice { font-size: .82rem; color: #4a5260; background: #f3f5f8; border-left: 3px solid #9aa5b5;
+  padding: .25rem .5rem; margin-bottom: .4rem; border-radius: 4px; }
 .rag-icon { margin-right: .4em; }
 .rag-related { margin-top: .4rem; font-size: .92rem; }
 .rag-related-label { color: var(--rag-amber); font-weight: 600; }

@@ -15,8 +15,8 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 
-from rag.answer.base import GeneratorError
-from rag.answer.prompts import ERROR_LLM_UNAVAILABLE
+from rag.answer.base import GeneratorError, GeneratorTimeout
+from rag.answer.prompts import ERROR_LLM_DEADLINE, ERROR_LLM_UNAVAILABLE
 from rag.answer.validate import QuestionError, validate_question
 from ui import render as R
 from ui import strings as S
@@ -50,6 +50,21 @@ def turn_of_message(turns: Sequence[dict], index: int) -> dict | None:
             return turn
         position += 1
     return None
+
+
+def backend_message(problem: GeneratorError) -> str:
+    """The Chinese chat message for an LLM backend failure (details already redacted)."""
+    if isinstance(problem, GeneratorTimeout):
+        return ERROR_LLM_DEADLINE.format(seconds=problem.seconds)
+    return ERROR_LLM_UNAVAILABLE.format(detail=str(problem)[:80])
+
+
+def render_turn(turn: dict, show_removed: bool = False) -> str:
+    """The finished chat HTML of an answered or refused turn."""
+    answer = turn["answer"]
+    if answer.refused:
+        return R.render_refusal(answer, turn["turn"], show_removed)
+    return R.render_answer(answer, turn["turn"], show_removed=show_removed)
 
 
 def stream_cuts(total: int, steps: int = STREAM_STEPS) -> list[int]:
@@ -91,11 +106,13 @@ class Chat:
         script: str,
         top_k: int,
         session: str = "",
+        show_removed: bool = False,
     ) -> Iterator[tuple[str, list[dict], list[dict], str | None, dict | None]]:
         """Answer `message`: yields `(textbox, chat messages, turns, sources HTML, view)`.
 
         Sources and view are None when unchanged. The answer streams in pieces; errors
-        become friendly chat messages; every turn is written to the audit log.
+        become friendly chat messages; every turn is written to the audit log. What the
+        grounding guard removed is shown only with `show_removed` (the evaluators' toggle).
         """
         turns = list(turns or [])
         text = message if isinstance(message, str) else ""
@@ -127,10 +144,9 @@ class Chat:
         except (QuestionError, EngineNotReady) as problem:
             yield self._fail(turns, turn, str(problem), session)
             return
-        except GeneratorError as problem:  # an LLM backend is down: say so, briefly
+        except GeneratorError as problem:  # an LLM backend is down or too slow: say so, briefly
             log.warning("generator failed: %s", problem)
-            detail = str(problem)[:80]
-            yield self._fail(turns, turn, ERROR_LLM_UNAVAILABLE.format(detail=detail), session)
+            yield self._fail(turns, turn, backend_message(problem), session)
             return
         except Exception:  # last resort: the user sees a friendly line, the log the traceback
             log.exception("answering %r failed", text[:200])
@@ -141,7 +157,7 @@ class Chat:
         if answer.refused:
             view["kind"] = "related"
             view["n"] = 0
-            turn.update(outcome="refusal", html=R.render_refusal(answer, turn["turn"]))
+            turn.update(outcome="refusal", html=render_turn(turn, show_removed))
         else:
             turn["outcome"] = "answer"
             sources = self.panel(turns, view, script)
@@ -150,9 +166,18 @@ class Chat:
                 yield "", messages(turns), turns, sources, view
                 sources = None
                 self.sleep(self.stream_delay)
-            turn["html"] = R.render_answer(answer, turn["turn"])
+            turn["html"] = render_turn(turn, show_removed)
         self.logs.audit(turn, session)
         yield "", messages(turns), turns, self.panel(turns, view, script), view
+
+    def show_removed(self, turns: Sequence[dict] | None, show: bool) -> tuple[list[dict], list[dict]]:
+        """The "显示被删除的内容" toggle: every finished turn re-rendered with (or without)
+        what the grounding guard removed; returns `(chat messages, turns)`."""
+        turns = list(turns or [])
+        for turn in turns:
+            if turn.get("outcome") in ("answer", "refusal") and turn.get("answer") is not None:
+                turn["html"] = render_turn(turn, bool(show))
+        return messages(turns), turns
 
     def _fail(self, turns: list[dict], turn: dict, message: str, session: str):
         """Turn `turn` into a friendly error message, audit it, and give the final update."""

@@ -126,11 +126,14 @@ def answer_length(answer: Answer) -> int:
     return sum(len(s.text) for s in answer.sentences)
 
 
-def render_answer(answer: Answer, turn: int, shown: int | None = None) -> str:
+def render_answer(
+    answer: Answer, turn: int, shown: int | None = None, show_removed: bool = False
+) -> str:
     """A cited answer; `shown` characters of it while streaming, all of it when None.
 
     Each [n] is a link `#rag-cite-<turn>-<n>` that opens citation n in the sources panel;
-    a sentence's links appear once the sentence is complete.
+    a sentence's links appear once the sentence is complete. What the grounding guard
+    removed is shown only with `show_removed` (the evaluators' toggle).
     """
     by_n = {c.n: c for c in answer.citations}
     budget = answer_length(answer) if shown is None else max(0, shown)
@@ -158,7 +161,7 @@ def render_answer(answer: Answer, turn: int, shown: int | None = None) -> str:
     caveat = (
         f'<div class="rag-caveat"><span class="rag-icon">ⓘ</span>{esc(answer.caveat)}</div>'
         if answer.caveat else ""
-    )
+    ) + render_notice(answer)
     if shown is not None:
         parts.append('<span class="rag-cursor"></span>')
         return f'<div class="rag-msg rag-answer rag-streaming">{caveat}{"".join(parts)}</div>'
@@ -167,13 +170,21 @@ def render_answer(answer: Answer, turn: int, shown: int | None = None) -> str:
     foot = S.ANSWER_FOOTER.format(generator=generator, count=len(answer.citations), seconds=seconds)
     return (
         f'<div class="rag-msg rag-answer rag-done">{caveat}<div class="rag-body">{"".join(parts)}</div>'
-        f'{render_guard_notice(answer)}<div class="rag-foot">{esc(foot)}</div></div>'
+        f'{render_guard_notice(answer, show_removed)}<div class="rag-foot">{esc(foot)}</div></div>'
     )
 
 
-def render_guard_notice(answer: Answer) -> str:
-    """What the grounding guard removed from a generated answer, with the reasons."""
-    if not answer.removed:
+def render_notice(answer: Answer) -> str:
+    """A small note on how the answer was made (the extractive fallback says so here)."""
+    if not answer.notice:
+        return ""
+    return f'<div class="rag-notice"><span class="rag-icon">ⓘ</span>{esc(answer.notice)}</div>'
+
+
+def render_guard_notice(answer: Answer, show_removed: bool = False) -> str:
+    """What the grounding guard removed from a generated answer, with the reasons: for
+    evaluators, behind the "显示被删除的内容" toggle, never shown to readers by default."""
+    if not answer.removed or not show_removed:
         return ""
     items = "".join(
         f'<li><span class="rag-guard-text">{esc(text)}</span>'
@@ -184,8 +195,7 @@ def render_guard_notice(answer: Answer) -> str:
     return f'<details class="rag-guard"><summary>{esc(summary)}</summary><ul>{items}</ul></details>'
 
 
-
-def render_refusal(answer: Answer, turn: int) -> str:
+def render_refusal(answer: Answer, turn: int, show_removed: bool = False) -> str:
     """A refusal: its own look, then the nearest passages as 可能相关 links."""
     items = "".join(
         f'<li><a class="rag-rel" href="#rag-rel-{turn}-{i}" '
@@ -208,7 +218,7 @@ def render_refusal(answer: Answer, turn: int) -> str:
     return (
         f'<div class="rag-msg rag-refusal rag-done"><div class="rag-refusal-head">'
         f'<span class="rag-icon">ⓘ</span>{esc(answer.text)}</div>{why}{related}'
-        f"{render_guard_notice(answer)}</div>"
+        f"{render_guard_notice(answer, show_removed)}</div>"
     )
 
 

@@ -106,6 +106,38 @@ def test_generator_backend_failure_is_friendly(chat, monkeypatch):
     assert "模型服务暂时不可用" in chat_messages[-1]["content"] and turns[-1]["outcome"] == "error"
 
 
+def test_a_missed_deadline_says_so_in_chinese(chat, monkeypatch):
+    from rag.answer.base import GeneratorTimeout
+
+    def late(*args, **kwargs):
+        raise GeneratorTimeout("no complete answer from http://u:p@127.0.0.1:8000/v1 within 90 s", 90.0)
+
+    monkeypatch.setattr(chat.engine, "ask", late)
+    _, (_, chat_messages, turns, *_) = run(chat, ANSWERABLE)
+    assert "模型在 90 秒内没有完成回答" in chat_messages[-1]["content"]
+    assert "u:p@" not in chat_messages[-1]["content"] and turns[-1]["outcome"] == "error"
+
+
+def test_what_the_guard_removed_is_shown_only_behind_the_toggle(chat, monkeypatch):
+    import dataclasses
+
+    real_ask = chat.engine.ask
+
+    def guarded(*args, **kwargs):
+        answer = real_ask(*args, **kwargs)
+        return dataclasses.replace(answer, removed=(("编造的句子。", "没有引用"),))
+
+    monkeypatch.setattr(chat.engine, "ask", guarded)
+    _, (_, chat_messages, turns, *_) = run(chat, ANSWERABLE)
+    assert "编造的句子" not in chat_messages[-1]["content"]
+    shown, turns = chat.show_removed(turns, True)
+    assert "编造的句子" in shown[-1]["content"] and S.LABEL_SHOW_REMOVED == "显示被删除的内容"
+    hidden, turns = chat.show_removed(turns, False)
+    assert "编造的句子" not in hidden[-1]["content"] and "rag-done" in hidden[-1]["content"]
+    updates = list(chat.respond(ANSWERABLE, [], None, "original", 5, "sess", show_removed=True))
+    assert "编造的句子" in updates[-1][1][-1]["content"]
+
+
 def test_follow_up_is_rewritten_and_shown_in_the_panel(chat):
     _, first = run(chat, ANSWERABLE)
     _, (_, chat_messages, turns, panel, _) = run(chat, "那浙江呢？", first[2])

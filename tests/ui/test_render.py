@@ -207,15 +207,30 @@ def test_document_title_in_article_is_converted(article, answer):
     assert isinstance(article, Document)
 
 
-def test_generated_answer_shows_the_generator_and_what_the_guard_removed(answer, golden):
+def test_generated_answer_shows_the_generator_and_hides_what_the_guard_removed(answer, golden):
     guarded = dataclasses.replace(
         answer,
         generator="openai",
         removed=(("该项改革由世界银行资助<b>999</b>亿元。", "缺少依据：999、世界银行"),),
     )
-    html = R.render_answer(guarded, turn=4)
+    reader = R.render_answer(guarded, turn=4)
+    assert "大模型生成" in reader and "rag-guard" not in reader and "999" not in reader
+    html = R.render_answer(guarded, turn=4, show_removed=True)  # the evaluators' toggle
     golden("answer_guarded.html", html + "\n")
     assert "大模型生成" in html and "已删除 1 句" in html
     assert "<b>999</b>" not in html and "&lt;b&gt;999&lt;/b&gt;" in html  # escaped
     assert "抽取式回答" in R.render_answer(answer, turn=4)
-    assert "rag-guard" not in R.render_answer(answer, turn=4)
+    assert "rag-guard" not in R.render_answer(answer, turn=4, show_removed=True)
+    refused = dataclasses.replace(guarded, refused=True, text=REFUSAL, sentences=(), citations=())
+    assert "rag-guard" not in R.render_refusal(refused, turn=4)
+    assert "已删除 1 句" in R.render_refusal(refused, turn=4, show_removed=True)
+
+
+def test_the_fallback_notice_is_shown_above_the_answer(answer):
+    from rag.answer.prompts import FALLBACK_NOTICE
+
+    noticed = dataclasses.replace(answer, notice=FALLBACK_NOTICE + "<i>")
+    html = R.render_answer(noticed, turn=1)
+    assert html.index('class="rag-notice"') < html.index('class="rag-body"')
+    assert FALLBACK_NOTICE in html and "&lt;i&gt;" in html
+    assert "rag-notice" not in R.render_answer(answer, turn=1)
