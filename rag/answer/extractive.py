@@ -127,6 +127,7 @@ class ExtractiveGenerator:
         evidence = list(decision.evidence)
         fresh = [e for e in evidence if (e.hit.chunk.doc_id, e.start, e.end) not in set(seen)]
         evidence = fresh or evidence
+        evidence = _in_own_section(question, evidence) or evidence
         script = detect_script(question)
         cites = _Citations()
         sentences: list[AnswerSentence] = []
@@ -311,6 +312,23 @@ def _names_category(question_view: str, text: str, spans: list[tuple[int, int]],
     grams = {topic[i : i + 2] for i in range(len(topic) - 1)}
     where = near + section
     return not grams or sum(g in where for g in grams) / len(grams) >= 0.6
+
+
+def _in_own_section(question: str, evidence: list[Evidence]) -> list[Evidence]:
+    """The evidence under a heading that names the question's topic ("社会信任不深体现在哪些
+    方面" is answered by the section "3.社会信任不深。", not by the overview that lists it)."""
+    view = normalize_for_match(question)
+    topic = _TOPIC_END.split(view)[0]
+    topic = "".join(ch for ch in re.split(r"[，,]", topic)[-1] if ch.isalnum())
+    if len(topic) < 4 or topic == "".join(ch for ch in view if ch.isalnum()):
+        return []
+    grams = {topic[i : i + 2] for i in range(len(topic) - 1)}
+
+    def names_topic(section: str) -> bool:
+        last = normalize_for_match(section.rsplit(" > ", 1)[-1])
+        return sum(g in last for g in grams) / len(grams) >= 0.8
+
+    return [e for e in evidence if e.hit.chunk.section and names_topic(e.hit.chunk.section)]
 
 
 def _plain_text(sentences: list[AnswerSentence]) -> str:

@@ -140,3 +140,13 @@ def test_a_direct_answer_comes_from_the_first_sentence_that_states_it():
     )
     assert answer.sentences[0].role == "direct" and answer.sentences[0].text == "省长"
     assert answer.sentences[1].text == stating.text
+
+
+def test_a_topic_with_its_own_section_is_answered_from_that_section():
+    overview = _sentence("深层原因体现为社会经济保障不足、社会凝聚不强、社会信任不深以及社会赋权不够四个方面。",
+                         score=3.0, section="二、深层原因")
+    own = _sentence("网络世界的虚拟性容易使人与人之间的信任降低。", start=500, score=2.0,
+                    section="二、深层原因 > 3.社会信任不深。")
+    decision = GateDecision("answer", asked="list", evidence=(overview, own))
+    answer = ExtractiveGenerator().generate("社会信任不深体现在哪些方面？", [overview.hit, own.hit], decision)
+    assert [s.text for s in answer.sentences] == [own.text]
