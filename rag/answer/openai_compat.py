@@ -8,7 +8,7 @@ Two limits: `timeout_s` is the longest wait for the server's next bytes (a read 
 and `deadline_s` bounds the whole generation, retries included. Servers send keep-alive
 comments while they read a long prompt (llama.cpp every 15 s), which a read timeout never
 sees as idle; so at the deadline the connection is shut down — a blocked read returns at
-once and the server sees the client go, which stops its work — and `GeneratorTimeout` is
+once and the server sees the client go, so it can drop the work — and `GeneratorTimeout` is
 raised.
 """
 
@@ -81,7 +81,11 @@ class OpenAIGenerator:
             )
         if not model:
             raise ValueError("the openai generator needs llm_model (the served model's name)")
-        self.url = base_url.rstrip("/") + "/chat/completions"
+        url = httpx.URL(base_url.rstrip("/") + "/chat/completions")
+        # Credentials in the URL are sent as HTTP basic auth, as httpx would, but the URL kept
+        # for requests, messages and httpx's own log lines carries none.
+        self.auth = httpx.BasicAuth(url.username, url.password) if url.userinfo else None
+        self.url = str(url.copy_with(username=None, password=None))
         self.model = model
         self.headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self.timeout_s = timeout_s
@@ -141,7 +145,7 @@ class OpenAIGenerator:
         deadline = deadline or Deadline(self.deadline_s)
 
         def attempt() -> str:
-            with httpx.Client(timeout=self._timeout(deadline)) as client:
+            with httpx.Client(timeout=self._timeout(deadline), auth=self.auth) as client:
                 response = client.post(self.url, json=self._payload(messages, False), headers=self.headers)
                 response.raise_for_status()
                 try:
@@ -154,7 +158,7 @@ class OpenAIGenerator:
     def stream_text(self, messages: list[dict], deadline: Deadline | None = None) -> Iterator[str]:
         """Text deltas of a streaming request (retries only before the first delta)."""
         deadline = deadline or Deadline(self.deadline_s)
-        client = httpx.Client()
+        client = httpx.Client(auth=self.auth)
 
         def attempt():
             request = client.build_request(

@@ -55,6 +55,7 @@ class FakeOpenAIServer:
     ) -> None:
         self.replies: deque = deque()  # str content, int HTTP status to fail with, or KeepAlive
         self.requests: list[dict] = []
+        self.authorization: list[str] = []  # the Authorization header of each request
         self.respond = respond
         self.disconnected = threading.Event()  # set when a client hung up mid-reply
         server = self
@@ -75,6 +76,7 @@ class FakeOpenAIServer:
                     return
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
                 server.requests.append(body)
+                server.authorization.append(self.headers.get("Authorization", ""))
                 reply = server.replies.popleft() if server.replies else server.respond(body)
                 if isinstance(reply, int):
                     self._json(reply, {"error": {"message": f"simulated failure {reply}"}})

@@ -124,7 +124,7 @@ def test_dead_backend_under_json_prints_an_error_object_and_exits_3(built, capsy
     error = json.loads(captured.out)
     assert set(error) == {"question", "error"} and "127.0.0.1" in error["error"]
     assert "s3cret" not in captured.out + captured.err and "alice" not in captured.out + captured.err
-    assert "***@127.0.0.1" in captured.err and "Traceback" not in captured.err
+    assert "127.0.0.1" in captured.err and "Traceback" not in captured.err
     assert main(argv[:2] + argv[3:]) == 3  # the text mode: message on stderr, same exit code
     assert capsys.readouterr().out == ""
 

@@ -116,18 +116,25 @@ def test_retries_stop_at_the_deadline(fake_llm, tiny_pipeline):
     assert time.monotonic() - started < 1.5 and len(fake_llm.requests) < 9
 
 
-def test_url_credentials_never_appear_in_errors(with_generator):
+def test_url_credentials_are_sent_as_basic_auth_and_never_shown(fake_llm, with_generator):
+    import base64
+
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     generator = OpenAIGenerator(f"http://alice:s3cret@127.0.0.1:{port}/v1", "m", timeout_s=2, retries=0)
+    assert generator.url == f"http://127.0.0.1:{port}/v1/chat/completions"
     with pytest.raises(GeneratorError) as raised:
         with_generator(generator).run("领导小组组长")
     assert "s3cret" not in str(raised.value) and "alice" not in str(raised.value)
-    assert f"http://***@127.0.0.1:{port}/v1" in str(raised.value)
+    assert f"127.0.0.1:{port}" in str(raised.value)
+    assert "s3cret" not in str(GeneratorError("HTTP 500 from http://alice:s3cret@host/v1"))
     with pytest.raises(ValueError) as bad:
         OpenAIGenerator("ftp://alice:s3cret@host/v1", "m")
     assert "s3cret" not in str(bad.value)
+    served = fake_llm.url.replace("http://", "http://alice:s3cret@")
+    with_generator(OpenAIGenerator(served, "m", retries=0)).run("广东数字政府改革建设工作领导小组由谁担任组长？")
+    assert fake_llm.authorization[-1] == "Basic " + base64.b64encode(b"alice:s3cret").decode()
 
 
 def test_configuration_errors_name_the_setting():
