@@ -10,7 +10,7 @@ from typing import Protocol
 
 from rag.answer.prompts import REFUSAL
 from rag.settings import redact_credentials
-from rag.types import Answer, GateDecision, Hit, Trace
+from rag.types import Answer, AnswerSentence, GateDecision, Hit, Trace
 
 
 class GeneratorError(RuntimeError):
@@ -100,3 +100,27 @@ def stream_then_guard(deltas: Iterator[str], guard) -> Iterator[str | Answer]:
     text = "".join(pieces)
     answer = guard(text)
     yield dataclasses.replace(answer, trace=Trace(query=answer.question, generated=text))
+
+
+def answer_text(sentences: tuple[AnswerSentence, ...]) -> str:
+    """The answer as one string, each sentence followed by its [n] markers: the direct answer
+    on a line of its own, list items as numbered lines, prose running together."""
+    lines: list[str] = []
+    prose = ""
+    number = 0
+    for s in sentences:
+        cited = "".join(f"[{n}]" for n in s.citations)
+        if s.role in ("item", "direct") and prose:
+            lines.append(prose)
+            prose = ""
+        if s.role == "item":
+            number += 1
+            lines.append(f"{number}. {s.text}{cited}")
+        elif s.role == "direct":
+            lines.append(f"{s.text}{cited}")
+        else:
+            number = 0
+            prose += f"{s.text}{cited}"
+    if prose:
+        lines.append(prose)
+    return "\n".join(lines)

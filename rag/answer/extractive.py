@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
+from rag.answer.base import answer_text
 from rag.answer.shape import answer_phrase, list_items, numbered_heading, series_items
 from rag.ingest.chunk import chunk_slice, sentence_spans
 from rag.ingest.normalize import detect_script, normalize_for_match, to_script
@@ -155,7 +156,7 @@ class ExtractiveGenerator:
                 chosen = self._continued(chosen)
             for candidate in chosen:
                 add(candidate.hit, candidate.start, candidate.end, candidate.text, "support")
-        text = _plain_text(sentences)
+        text = answer_text(tuple(sentences))
         return Answer(
             question=question,
             text=text,
@@ -329,22 +330,3 @@ def _in_own_section(question: str, evidence: list[Evidence]) -> list[Evidence]:
         return sum(g in last for g in grams) / len(grams) >= 0.8
 
     return [e for e in evidence if e.hit.chunk.section and names_topic(e.hit.chunk.section)]
-
-
-def _plain_text(sentences: list[AnswerSentence]) -> str:
-    """The answer as one string: the direct line, numbered items, then sentences."""
-    lines: list[str] = []
-    body = ""
-    number = 0
-    for s in sentences:
-        cited = "".join(f"[{n}]" for n in s.citations)
-        if s.role == "direct":
-            lines.append(f"{s.text}{cited}")
-        elif s.role == "item":
-            number += 1
-            lines.append(f"{number}. {s.text}{cited}")
-        else:
-            body += f"{s.text}{cited}"
-    if body:
-        lines.append(body)
-    return "\n".join(lines)

@@ -29,7 +29,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.answer.base import refusal
+from rag.answer.base import answer_text, refusal
 from rag.answer.prompts import (
     GUARD_BAD_NUMBER,
     GUARD_FRAGMENT,
@@ -199,28 +199,6 @@ def best_span(sentence: str, chunk) -> tuple[int, int] | None:
 
 def is_refusal(text: str) -> bool:
     return _REFUSAL_VIEW in normalize_for_match(text)
-
-
-def answer_text(sentences: tuple[AnswerSentence, ...]) -> str:
-    """The answer as one string, in order: prose runs together, list items are numbered
-    lines of their own."""
-    lines: list[str] = []
-    prose = ""
-    number = 0
-    for s in sentences:
-        cited = "".join(f"[{n}]" for n in s.citations)
-        if s.role == "item":
-            if prose:
-                lines.append(prose)
-                prose = ""
-            number += 1
-            lines.append(f"{number}. {s.text}{cited}")
-        else:
-            number = 0
-            prose += f"{s.text}{cited}"
-    if prose:
-        lines.append(prose)
-    return "\n".join(lines)
 
 
 def guard_answer(
