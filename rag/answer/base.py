@@ -90,6 +90,14 @@ def last_answer(items: Iterable[str | Answer]) -> Answer:
     return answer
 
 
+def guarded_answer(generator, question: str, hits: list[Hit], decision=None) -> Answer:
+    """Drain an LLM generator's guarded `stream()`: the model reads the passages itself, so the
+    gate's decision only lends the guard its evidence (a bare fragment stands only where the
+    evidence has it); the history's `seen` spans change nothing for a model."""
+    evidence = decision.evidence if decision is not None else ()
+    return last_answer(generator.stream(question, hits, evidence))
+
+
 def stream_then_guard(deltas: Iterator[str], guard) -> Iterator[str | Answer]:
     """Pass text pieces through as they arrive, then yield `guard(full_text)`, with the raw
     text kept in its trace for audit."""

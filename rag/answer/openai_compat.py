@@ -26,7 +26,7 @@ from rag.answer.base import (
     Deadline,
     GeneratorError,
     GeneratorTimeout,
-    last_answer,
+    guarded_answer,
     refusal,
     stream_then_guard,
 )
@@ -221,8 +221,5 @@ class OpenAIGenerator:
         )
 
     def generate(self, question: str, hits: list[Hit], decision=None, seen=()) -> Answer:
-        """The guarded answer; `decision` and `seen` are the gate's and the history's (the
-        model reads the passages itself, so neither changes what it is sent; the guard
-        checks fragments against the decision's evidence)."""
-        evidence = decision.evidence if decision is not None else ()
-        return last_answer(self.stream(question, hits, evidence))
+        """The guarded answer (see `rag.answer.base.guarded_answer`)."""
+        return guarded_answer(self, question, hits, decision)
