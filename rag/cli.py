@@ -135,7 +135,7 @@ def _answer_jsonl(handle, errors: tuple[type[Exception], ...]) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     from rag.answer.render import hit_to_json, hits_to_text
-    from rag.answer.validate import QuestionError, validate_question
+    from rag.answer.validate import QuestionError
 
     pipeline = _pipeline(_settings(args, index_dir=args.index, retriever=args.retriever), False)
     doc_ids = _doc_ids(pipeline, args.doc)

@@ -14,13 +14,13 @@ from rag.answer.extractive import ExtractiveGenerator
 from rag.embed import Embedder, make_embedder
 from rag.embed.base import QueryCache
 from rag.gate import AnswerabilityGate, GateThresholds
-from rag.gate.checks import compact
 from rag.gate.scoring import SentenceScorer
 from rag.retrieve.base import Retriever
 from rag.retrieve.dense import DenseRetriever
 from rag.retrieve.hybrid import FUSIONS, HybridRetriever
 from rag.retrieve.lexical import Bm25Retriever
 from rag.store.index import LoadedIndex
+from rag.text.match import compact
 
 if TYPE_CHECKING:
     from rag.settings import Settings

@@ -10,6 +10,7 @@ from rag.answer.base import answer_text
 from rag.answer.shape import answer_phrase, list_items, numbered_heading, series_items
 from rag.ingest.chunk import chunk_slice, sentence_spans
 from rag.ingest.normalize import detect_script, normalize_for_match, to_script
+from rag.text.match import bigram_share
 from rag.types import Answer, AnswerSentence, Citation, Evidence, GateDecision, Hit
 
 _INLINE_REFERENCE = re.compile(r"\[\d{1,3}\]")
@@ -308,25 +309,25 @@ def _names_category(question_view: str, text: str, spans: list[tuple[int, int]],
     if categories:
         return any(c in near or c in section for c in categories)
     # "社会信任不深体现在哪些方面": the topic itself must head the enumeration or its section.
+    topic = _list_topic(question_view)
+    return len(topic) < 2 or bigram_share(topic, near + section) >= 0.6
+
+
+def _list_topic(question_view: str) -> str:
+    """What a "X体现在哪些方面" question is about, letters and digits only: "社会信任不深"."""
     topic = _TOPIC_END.split(question_view)[0]
-    topic = "".join(ch for ch in topic.split("，")[-1].split(",")[-1] if ch.isalnum())
-    grams = {topic[i : i + 2] for i in range(len(topic) - 1)}
-    where = near + section
-    return not grams or sum(g in where for g in grams) / len(grams) >= 0.6
+    return "".join(ch for ch in re.split(r"[，,]", topic)[-1] if ch.isalnum())
 
 
 def _in_own_section(question: str, evidence: list[Evidence]) -> list[Evidence]:
     """The evidence under a heading that names the question's topic ("社会信任不深体现在哪些
     方面" is answered by the section "3.社会信任不深。", not by the overview that lists it)."""
     view = normalize_for_match(question)
-    topic = _TOPIC_END.split(view)[0]
-    topic = "".join(ch for ch in re.split(r"[，,]", topic)[-1] if ch.isalnum())
+    topic = _list_topic(view)
     if len(topic) < 4 or topic == "".join(ch for ch in view if ch.isalnum()):
         return []
-    grams = {topic[i : i + 2] for i in range(len(topic) - 1)}
 
     def names_topic(section: str) -> bool:
-        last = normalize_for_match(section.rsplit(" > ", 1)[-1])
-        return sum(g in last for g in grams) / len(grams) >= 0.8
+        return bigram_share(topic, normalize_for_match(section.rsplit(" > ", 1)[-1])) >= 0.8
 
     return [e for e in evidence if e.hit.chunk.section and names_topic(e.hit.chunk.section)]

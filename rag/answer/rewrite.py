@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from rag.ingest.normalize import detect_script, normalize_for_match, to_simplified, to_traditional
 from rag.ingest.tokenize import STOPWORDS
-from rag.text.question import PLACES, Constraint, analyse_question, fold_place
+from rag.text.question import PLACES, QUESTION_WORD, Constraint, analyse_question, fold_place
 
 # Openers that only make sense after an earlier question (longest first).
 CONNECTIVES = ("那么", "那", "还有", "另外", "此外", "而且", "并且", "然后", "同时", "而")
@@ -62,7 +62,6 @@ TAIL_CHARS = 10  # ... and so is one of at most this many that ends in 呢 ("浙
 
 _WORD = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_ASKING = re.compile(r"谁|什么|哪|多少|如何|怎么|怎样|为什么|为何|何时")
 _TRIM = re.compile(r"^[\s，,。：:、；;]+")
 _END = re.compile(r"[\s？?。.！!]+$")
 _COMMAS = re.compile(r"[\s，,、：:；;]+")
@@ -198,7 +197,7 @@ def topic_of(question: str) -> Topic:
     if match is None:
         return Topic(text, "", _COMMAS.sub("", body))
     subject = _COMMAS.sub("", body[: match.start()]).rstrip("的")
-    if _ASKING.search(subject):  # 什么是数字政府 / 谁提出了…: no subject to speak of
+    if QUESTION_WORD.search(subject):  # 什么是数字政府 / 谁提出了…: no subject to speak of
         return Topic(text, "", _COMMAS.sub("", body))
     rest = body[match.start() :]
     verb = _DONE.search(subject)  # 国务院办公厅印发了(什么文件): the verb is no part of it

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from rag.answer.support import content_chars, support_score
-from rag.ingest.normalize import normalize_for_match
+from rag.text.match import bigram_share, compact
 from rag.text.question import Constraint, fold_place
 
 _YEAR = re.compile(r"(?:19|20)\d{2}|[〇一二三四五六七八九零]{4}年|年底|年初|年中|上半年|下半年")
@@ -36,17 +36,6 @@ _OPPOSITES = (
 )
 
 
-def compact(text: str) -> str:
-    """Normalised text without white space, for substring tests."""
-    return "".join(normalize_for_match(text).split())
-
-
-def _bigram_share(needle: str, haystack: str) -> float:
-    grams = [needle[i : i + 2] for i in range(len(needle) - 1)] or [needle]
-    pool = {haystack[i : i + 2] for i in range(len(haystack) - 1)}
-    return sum(g in pool for g in grams) / len(grams)
-
-
 def constraint_found(
     constraint: Constraint, window: str, context: str, title: str, authors: str = ""
 ) -> bool:
@@ -55,13 +44,13 @@ def constraint_found(
     among its `authors` ("黄未、陈加友的文章主张…" refers to their article)."""
     text = compact(constraint.text)
     if constraint.kind == "article":
-        return _bigram_share(content_chars(text), content_chars(title)) >= 0.6
+        return bigram_share(content_chars(text), content_chars(title)) >= 0.6
     if constraint.kind == "title":
-        return text in window or _bigram_share(content_chars(text), content_chars(title)) >= 0.8
+        return text in window or bigram_share(content_chars(text), content_chars(title)) >= 0.8
     if constraint.kind == "place":
         text = fold_place(text)
     if constraint.kind == "term":  # a definiendum may be worded a little differently
-        return _bigram_share(text, window + context) >= 0.6
+        return bigram_share(text, window + context) >= 0.6
     if constraint.kind == "person" and text in authors:
         return True
     if text in window or text in context:
@@ -69,7 +58,7 @@ def constraint_found(
     # “聚不了、通不了” quotes what the article writes as “聚不了”,又“通不了”.
     plain = content_chars(text)
     return constraint.kind == "quoted" and len(text) >= 5 and len(plain) >= 2 and (
-        _bigram_share(plain, content_chars(window + context)) >= 0.75
+        bigram_share(plain, content_chars(window + context)) >= 0.75
     )
 
 

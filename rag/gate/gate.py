@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 
 from rag.gate.checks import (
     anchor_share,
-    compact,
     constraint_found,
     count_mismatch,
     premise_support,
@@ -30,6 +29,7 @@ from rag.gate.checks import (
 )
 from rag.gate.scoring import SentenceScorer
 from rag.ingest.normalize import normalize_for_match
+from rag.text.match import compact
 from rag.text.question import (
     PLACES,
     QUESTION_WORD,
@@ -126,25 +126,29 @@ class AnswerabilityGate:
     def judge(self, analysis: QuestionAnalysis, scored: list[Evidence]) -> list[Judged]:
         """Run every check on every sentence window."""
         terms = self.scorer.terms(analysis.question)
+        view, claim = compact(analysis.view), compact(analysis.premise or analysis.view)
+        constraint_views = [compact(c.text) for c in analysis.constraints]
+        documents = [c for c in analysis.constraints if c.kind in ("article", "title")]
         out = []
         for i, evidence in enumerate(scored):
             window = self._window(scored, i)
+            sentence = self._sentence_view(evidence)
             chunk = evidence.hit.chunk
             context = compact(chunk.section)
             title = compact(chunk.title)
+            authors = self.authors.get(chunk.doc_id, "")
             missing = tuple(
                 c for c in analysis.constraints
-                if not constraint_found(c, window, context, title, self.authors.get(chunk.doc_id, ""))
+                if not constraint_found(c, window, context, title, authors)
             )
-            documents = [c for c in analysis.constraints if c.kind in ("article", "title")]
             missing_all = missing
             if len(documents) >= 2 and any(c not in missing for c in documents):
                 # A question about several articles: each window answers for one of them.
                 missing = tuple(c for c in missing if c not in documents)
             # The asked fact must be in the sentence itself (or its byline card), not a neighbour.
-            rest = self._sentence_view(evidence)
-            for c in analysis.constraints:
-                rest = rest.replace(compact(c.text), "")
+            rest = sentence
+            for text in constraint_views:
+                rest = rest.replace(text, "")
             coverage = self.scorer.coverage(terms, window + context)
             semantic = max(0.0, evidence.semantic - self.thresholds.semantic_floor)
             out.append(Judged(
@@ -154,13 +158,12 @@ class AnswerabilityGate:
                 missing=missing,
                 slot_ok=slot_filled(analysis.asked, analysis.granularity, rest),
                 premise_score=premise_support(analysis.premise, window + context),
-                refuted=refuted(compact(analysis.premise or analysis.view), window + context)
-                or count_mismatch(compact(analysis.view), window)
-                or unstated(compact(analysis.view), window + context),
+                refuted=refuted(claim, window + context)
+                or count_mismatch(view, window)
+                or unstated(view, window + context),
                 documents=tuple(c for c in documents if c not in missing_all),
-                anchor=1.0 if analysis.about_sources else anchor_share(
-                    analysis.slot_context, window + self._sentence_view(evidence)
-                ),
+                anchor=1.0 if analysis.about_sources
+                else anchor_share(analysis.slot_context, window + sentence),
             ))
         return out
 
