@@ -89,19 +89,23 @@ def parse_document(doc_id: str, data: bytes, path: str = "") -> Document:
     if not cleaned.text.strip():
         raise DocumentError(f"{name}: no text left after cleaning")
     headings, pages = _carry_structure(extracted, cleaned.text, cleaned.line_origins)
-    # The file's own metadata (front matter, document properties) wins over bylines in the text.
-    title = extracted.title or cleaned.title
+    # What the file states wins over bylines found in the text; document properties only
+    # fill what the text leaves empty.
+    title_derived = cleaned.title_derived and not extracted.title
+    title = extracted.title or (cleaned.title if not title_derived else "")
+    if not title and extracted.property_title:
+        title, title_derived = extracted.property_title, False
     return Document(
         doc_id=doc_id,
-        title=title,
+        title=title or cleaned.title,
         text=cleaned.text,
         source_sha256=hashlib.sha256(data).hexdigest(),
         path=path,
-        title_derived=cleaned.title_derived and not extracted.title,
-        authors=extracted.authors or tuple(cleaned.authors),
+        title_derived=title_derived,
+        authors=extracted.authors or tuple(cleaned.authors) or extracted.property_authors,
         editors=tuple(cleaned.editors),
         reviewers=tuple(cleaned.reviewers),
-        date=extracted.date or cleaned.date,
+        date=extracted.date or cleaned.date or extracted.property_date,
         source=extracted.source or cleaned.source,
         keywords=tuple(cleaned.keywords),
         script=cleaned.script,

@@ -23,10 +23,17 @@ class Extracted:
     encoding: str = ""  # the detected text encoding; "" for binary containers (docx, pdf)
     headings: tuple[tuple[int, int], ...] = ()
     pages: tuple[tuple[int, int], ...] = ()
+    # What the file states about itself (front matter, page metadata, a Title paragraph):
+    # wins over what cleaning finds in the text.
     title: str = ""
     authors: tuple[str, ...] = ()
     date: str = ""
     source: str = ""
+    # Document properties (docx core properties, PDF info): often stale or a tool's default
+    # ("Microsoft Word - 新建文档"), so used only where the text gives nothing.
+    property_title: str = ""
+    property_authors: tuple[str, ...] = ()
+    property_date: str = ""
 
 
 class Loader(Protocol):

@@ -61,7 +61,8 @@ def load_docx(data: bytes, name: str) -> Extracted:
         text="\n".join(lines),
         format="docx",
         headings=tuple(headings),
-        title=title or (properties.title or "").strip(),
-        authors=tuple(a for a in re.split(r"[;；,，、]\s*", properties.author or "") if a.strip()),
-        date=created.date().isoformat() if created else "",
+        title=title,
+        property_title=(properties.title or "").strip(),
+        property_authors=tuple(a for a in re.split(r"[;；,，、]\s*", properties.author or "") if a.strip()),
+        property_date=created.date().isoformat() if created else "",
     )

@@ -10,6 +10,10 @@ from rag.ingest.loaders.encoding import decode_text
 from rag.ingest.loaders.markdown import markdown_to_text
 
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_\-]+)", re.IGNORECASE)
+# trafilatura's author filter drops many Chinese names; the page's own author meta is kept.
+_META_AUTHOR = re.compile(
+    r"<meta\s+(?=[^>]*name\s*=\s*[\"']author[\"'])[^>]*content\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE
+)
 
 
 def load_html(data: bytes, name: str) -> Extracted:
@@ -27,6 +31,9 @@ def load_html(data: bytes, name: str) -> Extracted:
     meta = trafilatura.extract_metadata(page)
     text, headings, _ = markdown_to_text(body)
     authors = (meta.author or "") if meta is not None else ""
+    if not authors:
+        declared_author = _META_AUTHOR.search(page[:20000])
+        authors = declared_author.group(1).strip() if declared_author else ""
     return Extracted(
         text=text,
         format="html",

@@ -66,10 +66,10 @@ def load_pdf(data: bytes, name: str) -> Extracted:
         text="\n".join(lines),
         format="pdf",
         pages=tuple(pages),
-        title=((info.title or "") if info is not None else "").strip(),
-        authors=tuple(
+        property_title=((info.title or "") if info is not None else "").strip(),
+        property_authors=tuple(
             a for a in re.split(r"[;；,，、]\s*", (info.author or "") if info is not None else "")
             if a.strip()
         ),
-        date=created.date().isoformat() if created else "",
+        property_date=created.date().isoformat() if created else "",
     )
