@@ -94,7 +94,9 @@ def screen_duplicates(
         remember(document, minhash(document.text))
     kept: list[Document] = []
     duplicates: list[Duplicate] = []
-    for document in candidates:
+    # New versions of known documents first: an earlier candidate must not make one a "copy".
+    order = sorted(range(len(candidates)), key=lambda i: candidates[i].doc_id not in old_versions)
+    for document in (candidates[i] for i in order):
         original = by_sha.get(document.source_sha256)
         if original is not None:
             duplicates.append(Duplicate(document.doc_id, original, "identical", 1.0, False))
@@ -111,6 +113,8 @@ def screen_duplicates(
                 continue
         kept.append(document)
         remember(document, signature)
+    position = {id(d): i for i, d in enumerate(candidates)}
+    kept.sort(key=lambda d: position[id(d)])
     replaced = tuple(
         d.doc_id for d in kept
         if d.doc_id in old_versions and old_versions[d.doc_id].source_sha256 != d.source_sha256
