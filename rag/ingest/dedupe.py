@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rag.ingest.normalize import normalize_for_match
 from rag.types import Document
 
-# Near-duplicate: estimated Jaccard similarity of 5-character shingle sets at or above this.
+# Near-duplicate: Jaccard similarity of 5-character shingle sets at or above this.
 # Chosen a priori (a common setting for near-copy detection), not tuned on any split.
 NEAR_THRESHOLD = 0.8
 SHINGLE_CHARS = 5
@@ -28,7 +28,7 @@ class Duplicate:
     doc_id: str
     of: str
     kind: str  # identical | near
-    similarity: float  # 1.0 for identical bytes; estimated Jaccard for near copies
+    similarity: float  # 1.0 for identical bytes; Jaccard of the shingle sets for near copies
     indexed: bool  # identical copies never are; near copies only with --allow-duplicate
 
     def __str__(self) -> str:
@@ -37,7 +37,7 @@ class Duplicate:
         action = "indexed anyway (--allow-duplicate)" if self.indexed else (
             "skipped (use --allow-duplicate to index it)"
         )
-        return f"{self.doc_id}: near-duplicate of {self.of} (similarity {self.similarity:.2f}), {action}"
+        return f"{self.doc_id}: near-duplicate of {self.of} (similarity {self.similarity:.3f}), {action}"
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,10 @@ def shingles(text: str, size: int = SHINGLE_CHARS) -> set[str]:
     if len(compact) <= size:
         return {compact} if compact else set()
     return {compact[i : i + size] for i in range(len(compact) - size + 1)}
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
 
 
 def minhash(text: str, num_perm: int = NUM_PERM):
@@ -82,12 +86,12 @@ def screen_duplicates(
     references = [d for d in existing if d.doc_id not in candidate_ids]
 
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-    signatures: dict[str, object] = {}
+    texts: dict[str, str] = {}
     by_sha: dict[str, str] = {}
 
     def remember(document: Document, signature) -> None:
         by_sha.setdefault(document.source_sha256, document.doc_id)
-        signatures[document.doc_id] = signature
+        texts[document.doc_id] = document.text
         lsh.insert(document.doc_id, signature)
 
     for document in references:
@@ -102,8 +106,11 @@ def screen_duplicates(
             duplicates.append(Duplicate(document.doc_id, original, "identical", 1.0, False))
             continue
         signature = minhash(document.text)
+        # MinHash LSH finds the candidates; the similarity reported and compared is the exact
+        # Jaccard of the shingle sets (the estimate's resolution is 1/NUM_PERM).
+        own = shingles(document.text)
         scored = sorted(
-            ((signature.jaccard(signatures[other]), other) for other in lsh.query(signature)),
+            ((jaccard(own, shingles(texts[other])), other) for other in lsh.query(signature)),
             key=lambda pair: (-pair[0], pair[1]),
         )
         if scored and scored[0][0] >= threshold:

@@ -49,7 +49,7 @@ def test_byte_copy_indexed_once_and_near_copy_skipped(library: Path) -> None:
     assert (near.doc_id, near.of, near.kind, near.indexed) == ("repost/near_001.md", SEED, "near", False)
     assert NEAR_THRESHOLD <= near.similarity < 1
     assert str(near) == (
-        f"repost/near_001.md: near-duplicate of {SEED} (similarity {near.similarity:.2f}), "
+        f"repost/near_001.md: near-duplicate of {SEED} (similarity {near.similarity:.3f}), "
         "skipped (use --allow-duplicate to index it)"
     )
     assert result.skipped == ()
