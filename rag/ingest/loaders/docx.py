@@ -40,6 +40,9 @@ def load_docx(data: bytes, name: str) -> Extracted:
     lines: list[str] = []
     headings: list[tuple[int, int]] = []
     title = ""
+    # Style names by id, read once: python-docx's `paragraph.style` scans every style of the
+    # package on each call (about 5 ms a paragraph). A paragraph without a style is Normal.
+    style_names = {style.style_id: style.name or "" for style in document.styles}
     for block in document.iter_inner_content():
         if isinstance(block, Table):
             lines.append("")
@@ -47,7 +50,8 @@ def load_docx(data: bytes, name: str) -> Extracted:
             lines.append("")
             continue
         text = block.text.strip()
-        style = block.style.name if block.style is not None else ""
+        style_id = block._p.style
+        style = style_names.get(style_id, "") if style_id else ""
         if style.strip().lower() in ("title", "标题") and text and not title:
             title = text
             continue

@@ -59,3 +59,13 @@ def test_damaged_docx_is_reported(tmp_path: Path) -> None:
     assert [d.doc_id for d in result.documents] == ["good.docx"]
     (error,) = result.errors
     assert error.startswith(f"{tmp_path / 'bad.docx'}: ") and ".docx file" in error
+
+
+@pytest.mark.parametrize(
+    ("style", "level"),
+    [("Heading 1", 1), ("heading 3", 3), ("标题 2", 2), ("标题1", 1), ("Normal", 0), ("Title", 0), ("List Number", 0)],
+)
+def test_heading_styles(style: str, level: int) -> None:
+    from rag.ingest.loaders.docx import _heading_level
+
+    assert _heading_level(style) == level
