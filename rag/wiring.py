@@ -7,6 +7,7 @@ leaf that imports nothing of the pipeline.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -49,6 +50,8 @@ def build_from_settings(settings: Settings, progress: bool = True):
         min_chars=settings.min_chars,
         max_chars=settings.max_chars,
         progress=progress,
+        lock_timeout_s=settings.index_lock_timeout_s,
+        on_wait=lambda message: print(f"rag: {message}", file=sys.stderr, flush=True),
     )
 
 

@@ -15,6 +15,7 @@ from rag.ingest.chunk import chunk_document, chunk_slice, sentence_spans
 from rag.ingest.load import load_documents
 from rag.ingest.normalize import normalize_for_match
 from rag.ingest.tokenize import Tokenizer, extract_terms
+from rag.store.lock import writer_lock
 from rag.store.index import (
     IndexNotReady,
     LoadedIndex,
@@ -22,7 +23,7 @@ from rag.store.index import (
     load_index,
     write_index,
 )
-from rag.types import Chunk, content_hash
+from rag.types import Chunk, Document, content_hash
 
 
 @dataclass
@@ -117,13 +118,37 @@ def build_index(
     max_chars: int = 350,
     batch_size: int = 16,
     progress: bool = True,
+    *,
+    documents: list[Document] | None = None,
+    skipped: tuple[str, ...] = (),
+    lock_timeout_s: float = 300.0,
+    on_wait=None,
 ) -> BuildReport:
-    """Build the index for every article in `seeds_dir` and switch `index_dir` to it."""
+    """Build the index for every article in `seeds_dir` and switch `index_dir` to it.
+
+    One writer at a time: the build holds the index folder's writer lock (waiting up to
+    `lock_timeout_s`, telling `on_wait`). `documents` (with the `skipped` messages of their
+    loading) replaces reading `seeds_dir`: the library commands pass the folder's documents."""
+    with writer_lock(index_dir, lock_timeout_s, "build", on_wait):
+        return _build_locked(
+            seeds_dir, index_dir, embedder, min_chars, max_chars, batch_size, progress,
+            documents, skipped,
+        )
+
+
+def _build_locked(
+    seeds_dir, index_dir, embedder, min_chars, max_chars, batch_size, progress, given, skipped
+) -> BuildReport:
+    """`build_index` with the writer lock held."""
     started = time.perf_counter()
     report = BuildReport()
-    loaded = load_documents(Path(seeds_dir))
-    report.errors = list(loaded.errors)
-    documents = list(loaded.documents)
+    if given is None:
+        loaded = load_documents(Path(seeds_dir))
+        report.errors = list(loaded.errors)
+        documents = list(loaded.documents)
+    else:
+        report.errors = list(skipped)
+        documents = list(given)
     if not documents:
         raise ValueError(f"no usable articles in {seeds_dir}: " + "; ".join(report.errors))
 
