@@ -40,19 +40,14 @@ def embedder_for(settings: Settings) -> Embedder:
 
 
 def build_from_settings(settings: Settings, progress: bool = True):
-    """`rag build` with the configured seeds, index folder, embedder and chunk sizes."""
-    from rag.store.build import build_index
+    """`rag build` with the configured seeds, index folder, embedder and chunk sizes, through
+    the library (so the metadata set by `rag add` is kept), holding the index writer lock."""
+    from rag.library.commands import library_from_settings
 
-    return build_index(
-        settings.seeds_dir,
-        settings.index_dir,
-        embedder_for(settings),
-        min_chars=settings.min_chars,
-        max_chars=settings.max_chars,
-        progress=progress,
-        lock_timeout_s=settings.index_lock_timeout_s,
-        on_wait=lambda message: print(f"rag: {message}", file=sys.stderr, flush=True),
+    library = library_from_settings(
+        settings, on_wait=lambda message: print(f"rag: {message}", file=sys.stderr, flush=True)
     )
+    return library.rebuild(progress=progress)
 
 
 def idf_of(index: LoadedIndex) -> dict[str, float]:
