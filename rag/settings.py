@@ -33,6 +33,8 @@ class Settings:
     query_prefix: str | None = None
     passage_prefix: str | None = None
     num_threads: int = 2
+    # Loading: files larger than this are skipped (checked with stat before reading)
+    max_file_bytes: int = 5_000_000
     # Chunking
     min_chars: int = 120
     max_chars: int = 350
@@ -169,6 +171,8 @@ def _check(settings: Settings) -> None:
         raise SettingsError(
             f"need 0 < min_chars <= max_chars, got {settings.min_chars} and {settings.max_chars}"
         )
+    if settings.max_file_bytes < 1:
+        raise SettingsError(f"max_file_bytes={settings.max_file_bytes} must be at least 1")
     if settings.top_k < 1 or settings.top_k > 50:
         raise SettingsError(f"top_k={settings.top_k} must be between 1 and 50")
     if settings.llm_timeout_s <= 0 or settings.llm_retries < 0:

@@ -33,6 +33,10 @@ class Document:
     keywords: tuple[str, ...] = ()
     script: str = "simplified"
     removed: tuple[tuple[str, int], ...] = ()
+    format: str = "txt"  # the loader that read it: txt | md | html | docx | pdf
+    encoding: str = ""  # detected text encoding ("" for docx and pdf)
+    headings: tuple[tuple[int, int], ...] = ()  # (offset, level) of heading lines the format marked
+    pages: tuple[tuple[int, int], ...] = ()  # (offset, page number) where each PDF page starts
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,8 @@ class Chunk:
     text: str
     kind: str = "body"  # body | notes
     ordinal: int = 0  # position of the chunk within its document
+    page: int = 0  # PDF page the chunk starts on (1-based; 0: the format has no pages)
+    page_end: int = 0  # PDF page the chunk ends on
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ def embedder_for(settings: Settings) -> Embedder:
     ))
 
 
-def build_from_settings(settings: Settings, progress: bool = True):
+def build_from_settings(settings: Settings, progress: bool = True, allow_duplicate: bool = False):
     """`rag build` with the configured seeds, index folder, embedder and chunk sizes, through
     the library (so the metadata set by `rag add` is kept), holding the index writer lock."""
     from rag.library.commands import library_from_settings
@@ -47,7 +47,7 @@ def build_from_settings(settings: Settings, progress: bool = True):
     library = library_from_settings(
         settings, on_wait=lambda message: print(f"rag: {message}", file=sys.stderr, flush=True)
     )
-    return library.rebuild(progress=progress)
+    return library.rebuild(progress=progress, allow_duplicate=allow_duplicate)
 
 
 def idf_of(index: LoadedIndex) -> dict[str, float]:

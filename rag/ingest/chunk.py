@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from rag.ingest.normalize import to_simplified
@@ -20,6 +22,9 @@ _NOT_HEADING = re.compile(r"^(\[\d|摘\s*要|关键词|關鍵詞|关键字)")
 _INNER_TERMINAL = re.compile(r"[。！？!?；;]")
 _NOTES_TITLES = {"注释", "注", "注解", "参考文献", "参考资料", "注释与参考文献", "尾注"}
 META_SECTION = "文章信息"
+# Formats whose loaders mark headings: there only marked lines are headings, since a short
+# line in them (a table row, a list item) is not one.
+STRUCTURED_FORMATS = frozenset({"md", "html", "docx"})
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,7 @@ class Block:
     kind: str  # heading | paragraph | caption
     level: int = 0
     numbered: bool = False
+    marked: bool = False  # a heading the file's format marked (never merged with the next)
 
 
 def classify_line(line: str) -> tuple[str, int, bool]:
@@ -50,18 +56,35 @@ def classify_line(line: str) -> tuple[str, int, bool]:
     return "paragraph", 0, False
 
 
-def parse_blocks(text: str) -> list[Block]:
-    """Classify every non-empty line of `text`, keeping its offsets."""
+def parse_blocks(text: str, headings: Mapping[int, int] | None = None) -> list[Block]:
+    """Classify every non-empty line of `text`, keeping its offsets.
+
+    With `headings` (line offset → level, from a structured format) only those lines are
+    headings; otherwise headings are recognised from the line's shape.
+    """
     blocks: list[Block] = []
     position = 0
     for line in text.split("\n"):
         stripped = line.strip()
         if stripped:
             start = position + line.index(stripped[0])
-            kind, level, numbered = classify_line(stripped)
-            blocks.append(Block(start, start + len(stripped), kind, level, numbered))
+            if headings is None:
+                kind, level, numbered = classify_line(stripped)
+                blocks.append(Block(start, start + len(stripped), kind, level, numbered))
+            elif position in headings:
+                blocks.append(Block(start, start + len(stripped), "heading", headings[position], marked=True))
+            else:
+                kind = "caption" if classify_line(stripped)[0] == "caption" else "paragraph"
+                blocks.append(Block(start, start + len(stripped), kind))
         position += len(line) + 1
     return blocks
+
+
+def page_at(document: Document, offset: int) -> int:
+    """The PDF page holding `offset` (1-based), or 0 for formats without pages."""
+    starts = [start for start, _ in document.pages]
+    i = bisect_right(starts, offset) - 1
+    return document.pages[i][1] if i >= 0 else 0
 
 
 @dataclass
@@ -83,7 +106,7 @@ def _sections(text: str, blocks: list[Block]) -> list[_Section]:
             sections[-1].paragraphs.append((block.start, block.end))
             previous_heading = False
             continue
-        if previous_heading and not block.numbered and path:
+        if previous_heading and not block.numbered and not block.marked and path:
             level, heading, numbered = path[-1]
             joiner = "" if re.match(r".*[下的与和及]$", heading) else "，"
             path[-1] = (level, heading + joiner + line, numbered)
@@ -156,7 +179,8 @@ def chunk_document(document: Document, min_chars: int = 120, max_chars: int = 35
     text = document.text
     chunks: list[Chunk] = []
     seen: set[str] = set()
-    for section in _sections(text, parse_blocks(text)):
+    marked = dict(document.headings) if document.format in STRUCTURED_FORMATS else None
+    for section in _sections(text, parse_blocks(text, marked)):
         for start, end in _pack(text, section.paragraphs, min_chars, max_chars):
             piece = text[start:end]
             label = " > ".join(section.path)
@@ -175,6 +199,8 @@ def chunk_document(document: Document, min_chars: int = 120, max_chars: int = 35
                     text=piece,
                     kind="notes" if section.notes else "body",
                     ordinal=len(chunks),
+                    page=page_at(document, start),
+                    page_end=page_at(document, max(start, end - 1)),
                 )
             )
     meta = metadata_chunk(document, ordinal=len(chunks))

@@ -50,6 +50,9 @@ class CleanedText:
     keywords: list[str] = field(default_factory=list)
     script: str = "simplified"
     removed: dict[str, int] = field(default_factory=dict)
+    # For each line of `text`: the number of the raw line it starts with (-1: blank line),
+    # so a loader's structure (headings, PDF pages) can be carried over to the cleaned text.
+    line_origins: list[int] = field(default_factory=list)
 
 
 def _normalize_spaces(line: str) -> str:
@@ -137,15 +140,17 @@ def clean_text(raw: str) -> CleanedText:
     removed = {"pinyin_readings": report.readings, "pinyin_remnants": report.remnants}
     result = CleanedText(text="")
     body: list[str] = []
+    origins: list[int] = []  # raw line number of each entry of `body`
     previous_kept = ""
 
     def count(kind: str) -> None:
         removed[kind] = removed.get(kind, 0) + 1
 
-    for raw_line in text.split("\n"):
+    for number, raw_line in enumerate(text.split("\n")):
         line = _normalize_spaces(raw_line)
         if not line:
             body.append("")
+            origins.append(-1)
             continue
         view = normalize_for_match(line)
         if _is_spam(view):
@@ -177,16 +182,24 @@ def clean_text(raw: str) -> CleanedText:
             value = re.split(r"[:：]", fold_width(line), maxsplit=1)[1]
             result.keywords = [k for k in re.split(r"[\s;；,，、]+", value) if k]
         body.append(line)
+        origins.append(number)
         previous_kept = line
 
-    body = _take_header(body, result, count)
-    result.text = "\n".join(_join_broken_paragraphs(body, count)).strip("\n")
+    body, origins = _take_header(body, origins, result, count)
+    lines, origins = _join_broken_paragraphs(body, origins, count)
+    while lines and not lines[-1]:
+        lines.pop()
+        origins.pop()
+    result.text = "\n".join(lines)
+    result.line_origins = origins
     result.script = detect_script(result.text[:4000])
     result.removed = {k: v for k, v in removed.items() if v}
     return result
 
 
-def _take_header(body: list[str], result: CleanedText, count) -> list[str]:
+def _take_header(
+    body: list[str], origins: list[int], result: CleanedText, count
+) -> tuple[list[str], list[int]]:
     """Move a leading author line and title line out of the body into metadata."""
     indices = [i for i, line in enumerate(body) if line]
     if indices and _NAMES_LINE.match(body[indices[0]]) and not result.authors:
@@ -210,13 +223,17 @@ def _take_header(body: list[str], result: CleanedText, count) -> list[str]:
     # Drop the blank lines the header left at the top.
     while body and not body[0]:
         body.pop(0)
-    return body
+        origins.pop(0)
+    return body, origins
 
 
-def _join_broken_paragraphs(lines: list[str], count) -> list[str]:
+def _join_broken_paragraphs(
+    lines: list[str], origins: list[int], count
+) -> tuple[list[str], list[int]]:
     """Rejoin a long line that stops mid-sentence with the line that continues it."""
     out: list[str] = []
-    for line in lines:
+    out_origins: list[int] = []
+    for line, origin in zip(lines, origins):
         if (
             line
             and out
@@ -229,9 +246,12 @@ def _join_broken_paragraphs(lines: list[str], count) -> list[str]:
             count("rejoined_lines")
         else:
             out.append(line)
+            out_origins.append(origin if line else -1)
     # Collapse runs of blank lines to one, so paragraphs are separated consistently.
     collapsed: list[str] = []
-    for line in out:
+    collapsed_origins: list[int] = []
+    for line, origin in zip(out, out_origins):
         if line or (collapsed and collapsed[-1]):
             collapsed.append(line)
-    return collapsed
+            collapsed_origins.append(origin)
+    return collapsed, collapsed_origins

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag.embed.base import Embedder
-from rag.ingest.load import DocumentError
+from rag.ingest.load import MAX_FILE_BYTES, DocumentError, LoadResult
 from rag.library.catalog import (
     CatalogError,
     Metadata,
@@ -125,8 +125,10 @@ class Library:
         max_chars: int = 350,
         lock_timeout_s: float = 300.0,
         on_wait: Callable[[str], None] | None = None,
+        max_file_bytes: int = MAX_FILE_BYTES,
     ) -> None:
         self.folder = Path(folder)
+        self.max_file_bytes = max_file_bytes
         self.index_dir = Path(index_dir)
         self.embedder = embedder
         self.min_chars, self.max_chars = min_chars, max_chars
@@ -136,19 +138,21 @@ class Library:
     def _lock(self, what: str):
         return writer_lock(self.index_dir, self.lock_timeout_s, what, self.on_wait)
 
-    def _build(self, progress: bool) -> BuildReport:
-        """Rebuild from the folder as it is now (the lock is held by the caller)."""
-        loaded = load_library(self.folder)
+    def _load(self, allow_duplicate: bool = False) -> LoadResult:
+        return load_library(self.folder, self.max_file_bytes, allow_duplicate)
+
+    def _build(self, loaded: LoadResult, progress: bool) -> BuildReport:
+        """Build the index from `loaded`, a loading of the folder as it is now."""
         return build_index(
             self.folder, self.index_dir, self.embedder, self.min_chars, self.max_chars,
-            progress=progress, documents=list(loaded.documents), skipped=loaded.errors,
+            progress=progress, max_file_bytes=self.max_file_bytes, loaded=loaded,
             lock_timeout_s=self.lock_timeout_s, on_wait=self.on_wait,
         )
 
-    def rebuild(self, progress: bool = False) -> BuildReport:
+    def rebuild(self, progress: bool = False, allow_duplicate: bool = False) -> BuildReport:
         """`rag build` through the library: catalog metadata applied."""
         with self._lock("rebuild"):
-            return self._build(progress)
+            return self._build(self._load(allow_duplicate), progress)
 
     def add(
         self,
@@ -156,6 +160,7 @@ class Library:
         metadata: Metadata = Metadata(),
         progress: bool = False,
         names: Iterable[str] | None = None,
+        allow_duplicate: bool = False,
     ) -> LibraryReport:
         """Copy files into the library (a file of the same name is a new version that replaces
         the old one) and update the index. `names` are the names inside the library (default:
@@ -175,7 +180,8 @@ class Library:
         blobs = []
         for path, name in zip(paths, names):
             try:
-                check_file(path, name)  # a file that cannot be read fails before anything changes
+                # a file that cannot be read fails before anything changes
+                check_file(path, name, self.max_file_bytes)
             except (DocumentError, OSError) as error:
                 raise LibraryError(f"nothing added: {error}") from None
             blobs.append(path.read_bytes())
@@ -195,20 +201,17 @@ class Library:
                     entry = {"added": now(), **metadata.as_row()}
                     catalog[relative_name(self.folder, target)] = entry
                 write_catalog(self.folder, catalog)
-                loaded = load_library(self.folder)
+                loaded = self._load(allow_duplicate)
                 by_path = {relative_name(self.folder, d.path): d.doc_id for d in loaded.documents}
                 previous = self._indexed_paths()
                 for name in names:
                     key = relative_name(self.folder, self.folder / name)
                     if key not in by_path:
-                        reasons = [e for e in loaded.errors if name in e] or ["not loaded"]
+                        reasons = [str(e) for e in (*loaded.errors, *loaded.duplicates)
+                                   if key in str(e)] or ["not loaded"]
                         raise LibraryError(f"nothing added: {'; '.join(reasons)}")
                     (report.replaced if key in previous else report.added).append(by_path[key])
-                report.build = build_index(
-                    self.folder, self.index_dir, self.embedder, self.min_chars, self.max_chars,
-                    progress=progress, documents=list(loaded.documents), skipped=loaded.errors,
-                    lock_timeout_s=self.lock_timeout_s, on_wait=self.on_wait,
-                )
+                report.build = self._build(loaded, progress)
             except BaseException:
                 change.rollback()
                 raise
@@ -222,7 +225,7 @@ class Library:
             raise LibraryError("give at least one document id to remove")
         report = LibraryReport()
         with self._lock("remove"):
-            loaded = load_library(self.folder)
+            loaded = self._load()
             paths = {d.doc_id: Path(d.path) for d in loaded.documents}
             unknown = [d for d in doc_ids if d not in paths]
             if unknown:
@@ -240,7 +243,7 @@ class Library:
                     change.move_aside(paths[doc_id])
                     report.removed.append(doc_id)
                 write_catalog(self.folder, catalog)
-                report.build = self._build(progress)
+                report.build = self._build(self._load(), progress)
             except BaseException:
                 change.rollback()
                 raise
@@ -263,7 +266,7 @@ class Library:
 
     def entries(self) -> list[LibraryEntry]:
         """Every document in the folder, with its chunk count in the current index."""
-        loaded = load_library(self.folder)
+        loaded = self._load()
         catalog = read_catalog(self.folder)
         try:
             manifest = read_manifest(self.index_dir)
@@ -303,6 +306,7 @@ def library_from_settings(settings, on_wait: Callable[[str], None] | None = None
         settings.seeds_dir, settings.index_dir, embedder_for(settings),
         min_chars=settings.min_chars, max_chars=settings.max_chars,
         lock_timeout_s=settings.index_lock_timeout_s, on_wait=on_wait,
+        max_file_bytes=settings.max_file_bytes,
     )
 
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from rag.embed.base import Embedder
 from rag.ingest.chunk import chunk_document, chunk_slice, sentence_spans
-from rag.ingest.load import load_documents
+from rag.ingest.load import MAX_FILE_BYTES, LoadResult, load_documents
 from rag.ingest.normalize import normalize_for_match
 from rag.ingest.tokenize import Tokenizer, extract_terms
 from rag.store.lock import writer_lock
@@ -41,6 +41,8 @@ class BuildReport:
     sentences_embedded: int = 0
     sentences_reused: int = 0
     errors: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    encodings: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     path: str = ""
 
@@ -58,6 +60,9 @@ class BuildReport:
         ):
             if names:
                 lines.append(f"{label}: {', '.join(names)}")
+        if self.encodings:
+            lines.append("read: " + ", ".join(f"{n} {kind}" for kind, n in self.encodings.items()))
+        lines.extend(f"duplicate: {line}" for line in self.duplicates)
         lines.extend(f"skipped: {error}" for error in self.errors)
         return "\n".join(lines)
 
@@ -110,6 +115,41 @@ def _embed_with_cache(
     return vectors, len(missing)
 
 
+def load_library(
+    seeds_dir: Path, report: BuildReport, max_file_bytes: int, allow_duplicate: bool
+) -> LoadResult:
+    """The loading step: documents of the library folder; skips, copies, encodings reported."""
+    loaded = load_documents(
+        Path(seeds_dir), max_file_bytes=max_file_bytes, allow_duplicate=allow_duplicate
+    )
+    return record_loading(loaded, report, seeds_dir)
+
+
+def record_loading(loaded: LoadResult, report: BuildReport, seeds_dir: Path) -> LoadResult:
+    """Put a loading's skips, copies and encodings in `report`; no documents is an error."""
+    report.errors = list(loaded.errors)
+    report.duplicates = [str(d) for d in loaded.duplicates]
+    report.encodings = loaded.encodings()
+    if not loaded.documents:
+        raise ValueError(f"no usable articles in {seeds_dir}: " + "; ".join(report.errors))
+    return loaded
+
+
+def manifest_document(document: Document, chunks: int) -> dict:
+    """One document's manifest entry, including the format and encoding it was read in."""
+    return {
+        "doc_id": document.doc_id,
+        "title": document.title,
+        "path": document.path,
+        "format": document.format,
+        "encoding": document.encoding,
+        "source_sha256": document.source_sha256,
+        "text_sha256": hashlib.sha256(document.text.encode("utf-8")).hexdigest(),
+        "chars": len(document.text),
+        "chunks": chunks,
+    }
+
+
 def build_index(
     seeds_dir: Path,
     index_dir: Path,
@@ -118,39 +158,37 @@ def build_index(
     max_chars: int = 350,
     batch_size: int = 16,
     progress: bool = True,
+    max_file_bytes: int = MAX_FILE_BYTES,
+    allow_duplicate: bool = False,
     *,
-    documents: list[Document] | None = None,
-    skipped: tuple[str, ...] = (),
+    loaded: LoadResult | None = None,
     lock_timeout_s: float = 300.0,
     on_wait=None,
 ) -> BuildReport:
     """Build the index for every article in `seeds_dir` and switch `index_dir` to it.
 
     One writer at a time: the build holds the index folder's writer lock (waiting up to
-    `lock_timeout_s`, telling `on_wait`). `documents` (with the `skipped` messages of their
-    loading) replaces reading `seeds_dir`: the library commands pass the folder's documents."""
+    `lock_timeout_s`, telling `on_wait`). `loaded` (a loading of `seeds_dir` done by the
+    caller) replaces reading the folder: the library commands pass theirs."""
     with writer_lock(index_dir, lock_timeout_s, "build", on_wait):
         return _build_locked(
             seeds_dir, index_dir, embedder, min_chars, max_chars, batch_size, progress,
-            documents, skipped,
+            max_file_bytes, allow_duplicate, loaded,
         )
 
 
 def _build_locked(
-    seeds_dir, index_dir, embedder, min_chars, max_chars, batch_size, progress, given, skipped
+    seeds_dir, index_dir, embedder, min_chars, max_chars, batch_size, progress,
+    max_file_bytes, allow_duplicate, given,
 ) -> BuildReport:
     """`build_index` with the writer lock held."""
     started = time.perf_counter()
     report = BuildReport()
     if given is None:
-        loaded = load_documents(Path(seeds_dir))
-        report.errors = list(loaded.errors)
-        documents = list(loaded.documents)
+        loaded = load_library(seeds_dir, report, max_file_bytes, allow_duplicate)
     else:
-        report.errors = list(skipped)
-        documents = list(given)
-    if not documents:
-        raise ValueError(f"no usable articles in {seeds_dir}: " + "; ".join(report.errors))
+        loaded = record_loading(given, report, seeds_dir)
+    documents = list(loaded.documents)
 
     chunks: list[Chunk] = []
     for document in documents:
@@ -207,22 +245,13 @@ def _build_locked(
         "created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "embedder": {"name": embedder.name, "model_id": embedder.model_id, "dim": embedder.dim},
         "chunking": {"min_chars": min_chars, "max_chars": max_chars},
-        "documents": [
-            {
-                "doc_id": d.doc_id,
-                "title": d.title,
-                "path": d.path,
-                "source_sha256": d.source_sha256,
-                "text_sha256": hashlib.sha256(d.text.encode("utf-8")).hexdigest(),
-                "chars": len(d.text),
-                "chunks": per_doc[d.doc_id],
-            }
-            for d in documents
-        ],
+        "documents": [manifest_document(d, per_doc[d.doc_id]) for d in documents],
         "chunk_count": len(chunks),
         "sentence_count": len(sentences),
         "build_seconds": round(report.seconds, 3),
         "skipped": report.errors,
+        "duplicates": report.duplicates,
+        "encodings": report.encodings,
     }
     path = write_index(
         Path(index_dir),

@@ -89,6 +89,8 @@ def _document_from_row(row: dict) -> Document:
     for key in ("authors", "editors", "reviewers", "keywords"):
         row[key] = tuple(row.get(key, ()))
     row["removed"] = tuple(sorted(row.get("removed", {}).items()))
+    for key in ("headings", "pages"):
+        row[key] = tuple(tuple(pair) for pair in row.get(key, ()))
     return Document(**row)
 
 

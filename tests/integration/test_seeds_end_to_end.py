@@ -25,7 +25,7 @@ def test_the_readme_question_is_answered_from_002(seeds_pipeline):
     assert not answer.refused
     assert answer.sentences[0].role == "direct" and answer.sentences[0].text == "省长"
     cited = {c.chunk.doc_id for c in answer.citations}
-    assert "002_8b567d78fe9580c9" in cited
+    assert "002_8b567d78fe9580c9.txt" in cited
 
 
 def test_out_of_corpus_question_is_refused(seeds_pipeline):
@@ -36,9 +36,9 @@ def test_out_of_corpus_question_is_refused(seeds_pipeline):
 @pytest.mark.parametrize(
     "question, doc_id",
     [
-        ("如何打破数据烟囱和信息孤岛？", "000_589b525eb0b99189"),  # Simplified → Traditional article
-        ("數字政府治理蘊含哪些公共價值？", "003_3354eafa512037ec"),
-        ("廣東數字政府改革由誰擔任領導小組組長？", "002_8b567d78fe9580c9"),  # Traditional → Simplified
+        ("如何打破数据烟囱和信息孤岛？", "000_589b525eb0b99189.txt"),  # Simplified → Traditional article
+        ("數字政府治理蘊含哪些公共價值？", "003_3354eafa512037ec.txt"),
+        ("廣東數字政府改革由誰擔任領導小組組長？", "002_8b567d78fe9580c9.txt"),  # Traditional → Simplified
     ],
 )
 def test_cross_script_retrieval(seeds_pipeline, question, doc_id):

@@ -23,7 +23,7 @@ def built(corpus, tmp_path, monkeypatch, capsys):
     index = tmp_path / "index"
     assert main(["build", "--seeds", str(corpus), "--index", str(index), "--quiet"]) == 0
     out = capsys.readouterr().out
-    assert "3 documents" in out and "added: data, gd, talent" in out
+    assert "3 documents" in out and "added: data.txt, gd.txt, talent.txt" in out
     return index
 
 
@@ -37,7 +37,7 @@ def test_search_json_contract(built, capsys):
     hits = json.loads(capsys.readouterr().out)
     assert [h["rank"] for h in hits] == [1, 2]
     assert {"rank", "chunk_id", "doc_id", "title", "section", "start", "end", "text", "score"} <= set(hits[0])
-    assert hits[0]["doc_id"] == "data"
+    assert hits[0]["doc_id"] == "data.txt"
 
 
 def test_ask_json_contract(built, capsys):
@@ -46,7 +46,7 @@ def test_ask_json_contract(built, capsys):
     assert answer["refused"] is False and "省长" in answer["answer"]
     citation = answer["citations"][0]
     assert {"n", "chunk_id", "doc_id", "title", "section", "start", "end", "text"} <= set(citation)
-    assert citation["doc_id"] == "gd" and "[1]" in answer["answer"]
+    assert citation["doc_id"] == "gd.txt" and "[1]" in answer["answer"]
     assert set(answer["timings_ms"]) >= {"retrieve", "gate", "generate", "compose", "total"}
     assert answer["gate"]["decision"] == "answer" and answer["query"] == "领导小组由谁担任组长？"
 
@@ -72,8 +72,8 @@ def test_jsonl_modes_answer_every_line_and_report_bad_ones(built, capsys, monkey
 
 
 def test_document_filter_and_unknown_document(built, capsys):
-    assert main(["search", "数据", "--doc", "talent", "--json", "--index", str(built)]) == 0
-    assert {h["doc_id"] for h in json.loads(capsys.readouterr().out)} == {"talent"}
+    assert main(["search", "数据", "--doc", "talent.txt", "--json", "--index", str(built)]) == 0
+    assert {h["doc_id"] for h in json.loads(capsys.readouterr().out)} == {"talent.txt"}
     assert main(["search", "数据", "--doc", "nope", "--index", str(built)]) == 2
     assert "unknown document id(s) ['nope']" in capsys.readouterr().err
 

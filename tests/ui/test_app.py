@@ -27,7 +27,7 @@ def test_app_has_analytics_off_and_the_chat_parts(demo):
     text = json.dumps(config, ensure_ascii=False, default=str)
     for question in S.EXAMPLE_QUESTIONS:
         assert question in text  # example questions on the empty screen
-    assert "gd" in text and "talent" in text  # all articles offered, and selected by default
+    assert "gd.txt" in text and "talent.txt" in text  # all articles offered, and selected by default
 
 
 def test_theme_and_page_use_no_external_resources():
@@ -72,5 +72,5 @@ def test_engine_builds_a_missing_index_once(tmp_path, corpus):
     assert engine.start() is engine  # a second start does nothing
     assert engine.ready and engine.status()[1] == S.STATUS_READY.format(count=3)
     assert any(S.STATUS_BUILDING in line for line in lines)
-    assert [d.doc_id for d in engine.documents()] == ["data", "gd", "talent"]
-    assert engine.document("gd").title == "广东数字政府改革实践" and engine.document("x") is None
+    assert [d.doc_id for d in engine.documents()] == ["data.txt", "gd.txt", "talent.txt"]
+    assert engine.document("gd.txt").title == "广东数字政府改革实践" and engine.document("x") is None

@@ -149,10 +149,10 @@ def test_follow_up_is_rewritten_and_shown_in_the_panel(chat):
 
 
 def test_document_filter_limits_citations(chat):
-    _, (_, _, turns, _, _) = run(chat, "数据安全", doc_ids=["talent", "data"], top_k=3)
+    _, (_, _, turns, _, _) = run(chat, "数据安全", doc_ids=["talent.txt", "data.txt"], top_k=3)
     answer = turns[0]["answer"]
-    assert turns[0]["settings"]["doc_ids"] == ["talent", "data"]
-    assert {c.chunk.doc_id for c in answer.citations} | {h.chunk.doc_id for h in answer.related} <= {"talent", "data"}
+    assert turns[0]["settings"]["doc_ids"] == ["talent.txt", "data.txt"]
+    assert {c.chunk.doc_id for c in answer.citations} | {h.chunk.doc_id for h in answer.related} <= {"talent.txt", "data.txt"}
 
 
 def test_html_in_a_question_is_escaped(chat):

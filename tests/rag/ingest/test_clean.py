@@ -370,3 +370,41 @@ def test_seed_003_source_title_and_editors(seeds) -> None:
     assert doc.editors == ("馮一帆", "王嘉騏", "張宏莉")
     assert doc.keywords == ("政府治理", "數字賦能", "數字政府", "公共價值")
     assert doc.script == "traditional"
+
+
+_LINES = st.lists(
+    st.one_of(
+        st.just(""),
+        st.just("作者:沈费伟   编辑:陈俊男"),
+        st.just("首页 > 正文"),
+        st.just("一、总体要求"),
+        st.text(alphabet="数字政府建设，。治理 abc(shù)?\u3000", min_size=1, max_size=120),
+    ),
+    max_size=12,
+)
+
+
+@given(_LINES)
+@settings(max_examples=200, deadline=None)
+def test_every_cleaned_line_knows_the_raw_line_it_starts_with(lines: list[str]) -> None:
+    """`line_origins` lets loaders carry headings and PDF pages through cleaning."""
+    from rag.ingest.annotations import strip_annotations
+
+    raw = "\n".join(lines)
+    cleaned = clean_text(raw)
+    out = cleaned.text.split("\n") if cleaned.text else []
+    assert len(cleaned.line_origins) == len(out)
+    stripped = strip_annotations(raw)[0].split("\n")
+    for line, origin in zip(out, cleaned.line_origins):
+        if not line:
+            assert origin == -1
+            continue
+        source = " ".join(stripped[origin].replace("\u3000", " ").split())
+        assert line.startswith(source.strip()[:1])
+        assert re.sub(r"\s", "", line).startswith(re.sub(r"\s", "", source))
+
+
+def test_line_origins_skip_the_title_and_bylines() -> None:
+    cleaned = clean_text("标题一行\n作者:沈费伟\n\n第一段正文内容。\n\n第二段正文内容。\n")
+    assert cleaned.text == "第一段正文内容。\n\n第二段正文内容。"
+    assert cleaned.line_origins == [3, -1, 5]

@@ -24,7 +24,7 @@ def parts(tiny_index):
 def test_bm25_ranks_the_article_that_holds_the_terms_first(parts):
     _, bm25, _ = parts
     hits = bm25.retrieve("领导小组由谁担任组长", top_k=3)
-    assert hits[0].chunk.doc_id == "gd"
+    assert hits[0].chunk.doc_id == "gd.txt"
     assert "省长" in hits[0].chunk.text
     assert [h.rank for h in hits] == list(range(1, len(hits) + 1))
 
@@ -32,8 +32,8 @@ def test_bm25_ranks_the_article_that_holds_the_terms_first(parts):
 @pytest.mark.parametrize(
     "question, doc_id",
     [
-        ("怎样打破数据烟囱", "data"),  # Simplified question, Traditional article
-        ("廣東由誰擔任領導小組組長", "gd"),  # Traditional question, Simplified article
+        ("怎样打破数据烟囱", "data.txt"),  # Simplified question, Traditional article
+        ("廣東由誰擔任領導小組組長", "gd.txt"),  # Traditional question, Simplified article
     ],
 )
 def test_questions_find_articles_in_the_other_script(parts, question, doc_id):
@@ -46,8 +46,8 @@ def test_doc_filter_restricts_every_retriever(parts):
     _, bm25, dense = parts
     hybrid = HybridRetriever(bm25, dense)
     for retriever in (bm25, dense, hybrid):
-        hits = retriever.retrieve("数据共享", top_k=10, doc_ids=["talent"])
-        assert hits and {h.chunk.doc_id for h in hits} == {"talent"}
+        hits = retriever.retrieve("数据共享", top_k=10, doc_ids=["talent.txt"])
+        assert hits and {h.chunk.doc_id for h in hits} == {"talent.txt"}
     assert bm25.retrieve("数据共享", top_k=5, doc_ids=[]) == []
 
 

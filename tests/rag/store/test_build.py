@@ -44,7 +44,7 @@ def test_build_writes_versioned_readable_files(corpus, tmp_path):
     manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["format_version"] == FORMAT_VERSION
     assert manifest["embedder"]["model_id"] == make_embedder("hash").model_id
-    assert {d["doc_id"] for d in manifest["documents"]} == {"gd", "data", "talent"}
+    assert {d["doc_id"] for d in manifest["documents"]} == {"gd.txt", "data.txt", "talent.txt"}
     assert all(len(d["source_sha256"]) == 64 for d in manifest["documents"])
     assert manifest["chunk_count"] == report.chunks == sum(d["chunks"] for d in manifest["documents"])
     lines = (path / "chunks.jsonl").read_text(encoding="utf-8").splitlines()
@@ -64,7 +64,7 @@ def test_rebuild_of_unchanged_corpus_reuses_every_vector(corpus, tmp_path):
     second = build(corpus, tmp_path / "index", embedder)
     assert embedder.passages == 0
     assert second.embedded == 0 and second.reused == first.chunks
-    assert second.unchanged == sorted(second.unchanged) and set(second.unchanged) == {"gd", "data", "talent"}
+    assert second.unchanged == sorted(second.unchanged) and set(second.unchanged) == {"gd.txt", "data.txt", "talent.txt"}
     assert [c.chunk_id for c in load_index(tmp_path / "index").chunks] == ids_before
 
 
@@ -74,9 +74,9 @@ def test_editing_one_article_re_embeds_only_its_changed_chunks(corpus, tmp_path)
     path.write_text(path.read_text(encoding="utf-8") + "\n新增一段关于数字人才评价的内容,强调以实绩论英雄,完善人才评价标准。\n", encoding="utf-8")
     embedder = CountingEmbedder()
     second = build(corpus, tmp_path / "index", embedder)
-    assert second.changed == ["talent"]
+    assert second.changed == ["talent.txt"]
     assert 0 < second.embedded < first.chunks
-    talent_chunks = sum(1 for c in load_index(tmp_path / "index").chunks if c.doc_id == "talent")
+    talent_chunks = sum(1 for c in load_index(tmp_path / "index").chunks if c.doc_id == "talent.txt")
     assert second.embedded <= talent_chunks
 
 
@@ -85,9 +85,9 @@ def test_deleting_an_article_removes_its_chunks_and_vectors(corpus, tmp_path):
     (corpus / "data.txt").unlink()
     report = build(corpus, tmp_path / "index")
     loaded = load_index(tmp_path / "index")
-    assert report.removed == ["data"]
-    assert "data" not in loaded.documents
-    assert all(c.doc_id != "data" for c in loaded.chunks)
+    assert report.removed == ["data.txt"]
+    assert "data.txt" not in loaded.documents
+    assert all(c.doc_id != "data.txt" for c in loaded.chunks)
     assert loaded.faiss_index.ntotal == len(loaded.chunks)
 
 
