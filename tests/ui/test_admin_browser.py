@@ -131,8 +131,10 @@ def test_upload_ask_remove_refuse(server, browser, tmp_path):
     assert REFUSAL[:8] in chat.locator("#rag-chat [data-testid='bot']").last.inner_text()
 
     admin.locator("#admin-files input[type=file]").set_input_files(str(article))
-    admin.wait_for_function(
-        "(n) => document.querySelector('#admin-files')?.innerText.includes(n)", arg=article.name
+    admin.wait_for_function(  # the file's name is shown as stem and suffix
+        "([stem, suffix]) => { const t = document.querySelector('#admin-files')?.innerText || '';"
+        " return t.includes(stem) && t.includes(suffix); }",
+        arg=[article.stem, article.suffix],
     )
     started = time.perf_counter()
     admin.click("#admin-upload")
