@@ -177,17 +177,19 @@ class Library:
         doubled = sorted({n for n in names if names.count(n) > 1})
         if doubled:
             raise LibraryError(f"the same name given twice: {doubled}")
-        blobs = []
+        blobs, candidates = [], []
         for path, name in zip(paths, names):
             try:
                 # a file that cannot be read fails before anything changes
-                check_file(path, name, self.max_file_bytes)
+                candidates.append(check_file(path, name, self.max_file_bytes))
             except (DocumentError, OSError) as error:
                 raise LibraryError(f"nothing added: {error}") from None
             blobs.append(path.read_bytes())
         report = LibraryReport()
         with self._lock("add"):
             self.folder.mkdir(parents=True, exist_ok=True)
+            if self.folder.is_dir() and any(self.folder.iterdir()):
+                self._refuse_copies(candidates, allow_duplicate)
             change = _Transaction(self.folder)
             try:
                 catalog = read_catalog(self.folder)
@@ -217,6 +219,18 @@ class Library:
                 raise
             change.commit()
         return report
+
+    def _refuse_copies(self, candidates: list, allow_duplicate: bool) -> None:
+        """Screen new files against the library's documents before anything changes: a byte
+        copy, or a near copy without `allow_duplicate`, is refused naming the document it
+        copies (a file of a known name is a new version, never a copy of itself)."""
+        from rag.ingest.dedupe import screen_duplicates
+
+        existing = self._load(allow_duplicate=True).documents
+        screening = screen_duplicates(candidates, existing, allow_near=allow_duplicate)
+        refused = [str(d) for d in screening.duplicates if not d.indexed]
+        if refused:
+            raise LibraryError("nothing added: " + "; ".join(refused))
 
     def remove(self, doc_ids: Iterable[str], progress: bool = False) -> LibraryReport:
         """Remove documents (by id) from the folder and the index."""

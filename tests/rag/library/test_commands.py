@@ -153,3 +153,23 @@ def test_bad_names_and_metadata_are_refused(built, tmp_path, cloud):
         lib.add([cloud, cloud], Metadata(title="x"))
     with pytest.raises(ValueError, match="YYYY-MM-DD"):
         Metadata.parse(date="2024/03/01")
+
+
+def test_byte_and_near_copies_are_refused_before_anything_changes(built, tmp_path):
+    incoming = tmp_path / "copies"
+    incoming.mkdir()
+    byte_copy = incoming / "a_copy.txt"  # sorts before gd.txt: must not displace it
+    byte_copy.write_bytes((built / "gd.txt").read_bytes())
+    near = incoming / "near.txt"
+    near.write_text((built / "gd.txt").read_text(encoding="utf-8").replace("每季度", "每半年"),
+                    encoding="utf-8")
+    before = _state(built, tmp_path)
+    lib = library(built, tmp_path)
+    with pytest.raises(LibraryError, match="a_copy.txt: byte-identical copy of gd.txt"):
+        lib.add([byte_copy])
+    with pytest.raises(LibraryError, match=r"near.txt: near-duplicate of gd.txt \(similarity 0\.\d+\)"):
+        lib.add([near])
+    assert _state(built, tmp_path) == before
+    report = lib.add([near], allow_duplicate=True)
+    assert report.added == ["near.txt"]
+    assert report.build.duplicates and "indexed anyway" in report.build.duplicates[0]
