@@ -51,6 +51,7 @@ DONE_REBUILD = "索引已重建：{documents} 篇文章，{chunks} 个段落，�
 NO_FILES = "请先选择要上传的文件。"
 NO_SELECTION = "请先选择要删除的文章。"
 FAILED = "操作未完成，文库和索引均保持原样。原因：{reason}"
+NOT_SWITCHED = "{done}但问答页面未能加载新索引，仍在使用原索引；请点击“重建索引”重试。原因：{reason}"
 LOGIN_MESSAGE = "文库管理需要登录：用户名 admin，密码由管理员用 `rag admin set-password` 设置。"
 STEP_WRITE = "写入文库并计算向量……"
 STEP_SWITCH = "加载新索引并切换……"
@@ -87,9 +88,15 @@ class Admin:
     def doc_choices(self) -> list[tuple[str, str]]:
         return [(f"{e.title}（{e.doc_id}）", e.doc_id) for e in self.library.entries()]
 
-    def _switch(self, progress: Callable) -> None:
+    def _switch(self, done: str, action: str, client: str, progress: Callable) -> str:
+        """Switch the chat to the new build; `done` is the message when that works."""
         progress(0.9, desc=STEP_SWITCH)
-        self.engine.reload()
+        try:
+            self.engine.reload()
+        except Exception as error:  # the library changed; say that the chat did not follow
+            self.audit.record("switch", client, ok=False, after=action, error=str(error))
+            return NOT_SWITCHED.format(done=done.split("问答页面")[0], reason=error)
+        return done
 
     def upload(self, files: list[str] | None, title: str, authors: str, date: str,
                source: str, client: str, progress: Callable = lambda *a, **k: None) -> str:
@@ -102,14 +109,13 @@ class Admin:
             progress(0.05, desc=STEP_WRITE)
             metadata = Metadata.parse(title, authors, date, source)
             report = self.library.add(paths, metadata, progress=True, names=names)
-            self._switch(progress)
         except USER_ERRORS as error:
             self.audit.record("upload", client, ok=False, files=names, error=str(error))
             return FAILED.format(reason=error)
         ids = report.added + report.replaced
         self.audit.record("upload", client, files=names, added=report.added,
                           replaced=report.replaced, embedded=report.build.embedded)
-        return DONE_UPLOAD.format(ids="、".join(ids))
+        return self._switch(DONE_UPLOAD.format(ids="、".join(ids)), "upload", client, progress)
 
     def remove(self, doc_ids: list[str] | None, client: str,
                progress: Callable = lambda *a, **k: None) -> str:
@@ -119,26 +125,26 @@ class Admin:
         try:
             progress(0.05, desc=STEP_WRITE)
             report = self.library.remove(doc_ids, progress=True)
-            self._switch(progress)
         except USER_ERRORS as error:
             self.audit.record("remove", client, ok=False, doc_ids=list(doc_ids), error=str(error))
             return FAILED.format(reason=error)
         self.audit.record("remove", client, doc_ids=report.removed)
-        return DONE_REMOVE.format(ids="、".join(report.removed))
+        return self._switch(DONE_REMOVE.format(ids="、".join(report.removed)), "remove", client,
+                            progress)
 
     def rebuild(self, client: str, progress: Callable = lambda *a, **k: None) -> str:
         """Rebuild the index from the library folder and switch the chat to it."""
         try:
             progress(0.05, desc=STEP_WRITE)
             report = self.library.rebuild(progress=True)
-            self._switch(progress)
         except USER_ERRORS as error:
             self.audit.record("rebuild", client, ok=False, error=str(error))
             return FAILED.format(reason=error)
         self.audit.record("rebuild", client, documents=report.documents, chunks=report.chunks,
                           embedded=report.embedded)
-        return DONE_REBUILD.format(documents=report.documents, chunks=report.chunks,
+        done = DONE_REBUILD.format(documents=report.documents, chunks=report.chunks,
                                    embedded=report.embedded)
+        return self._switch(done, "rebuild", client, progress)
 
 
 def build_admin(admin: Admin, settings: Settings) -> gr.Blocks:

@@ -97,7 +97,10 @@ class Engine:
         Until the switch, questions are answered from the pipeline already loaded (the admin
         page calls this after the library changed); raises what loading raises."""
         with self._reload_lock:
-            pipeline = Pipeline.from_settings(self.settings, api_key=self.api_key).load()
+            loaded = self._pipeline.embedder if self._pipeline is not None else None
+            pipeline = Pipeline.from_settings(self.settings, api_key=self.api_key).load(
+                embedder=loaded  # the model stays loaded; only the index is new
+            )
             _warm_up(pipeline)
             self._pipeline = pipeline
             self.state = READY

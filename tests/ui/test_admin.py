@@ -112,3 +112,18 @@ def test_questions_are_answered_from_the_loaded_build_until_the_switch(site, tmp
     assert any(engine.document(c.chunk.doc_id).path.endswith("cloud.txt") for c in answer.citations)
     assert engine.document(answer.citations[0].chunk.doc_id).authors == ("张三",)
     print(f"{answered_during} questions answered from the old build during the upload")
+
+
+def test_a_failed_switch_says_the_library_changed_and_the_chat_did_not(site, tmp_path, monkeypatch):
+    settings, engine, admin = site
+    path = tmp_path / "cloud.txt"
+    path.write_text(CLOUD, encoding="utf-8")
+
+    def broken_reload():
+        raise OSError("disk read error")
+
+    monkeypatch.setattr(engine, "reload", broken_reload)
+    message = admin.upload([str(path)], "", "", "", "", "c")
+    assert message.startswith("已入库：cloud.txt。但问答页面未能加载新索引") and "disk read error" in message
+    assert (settings.seeds_dir / "cloud.txt").is_file() and len(engine.documents()) == 3
+    assert [(r["action"], r["ok"]) for r in admin.audit.rows()] == [("upload", True), ("switch", False)]
