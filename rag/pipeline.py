@@ -46,14 +46,15 @@ class Pipeline:
         check_choices(settings)
         return cls(settings=settings, api_key=api_key)
 
-    def load(self, *, generator: bool = True) -> "Pipeline":
-        """Load the index and the embedder and assemble the stages (once)."""
+    def load(self, *, generator: bool = True, embedder: Embedder | None = None) -> "Pipeline":
+        """Load the index and the embedder and assemble the stages (once). A loaded `embedder`
+        of the same settings may be passed in (the UI reuses its own when the index changes)."""
         from rag.store.index import load_index
         from rag.wiring import embedder_for, make_gate, make_generator, make_retriever
 
         if self.index is None:
             self.index = load_index(self.settings.index_dir)
-            self.embedder = embedder_for(self.settings).load()
+            self.embedder = embedder or embedder_for(self.settings).load()
             self.retriever = make_retriever(self.settings, self.index, self.embedder)
             self.gate = make_gate(self.settings, self.index, self.embedder)
         if generator and self.generator is None:

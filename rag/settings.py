@@ -65,6 +65,9 @@ class Settings:
     # Serving
     host: str = "127.0.0.1"
     port: int = 7860
+    # Library (rag add/remove, the admin page)
+    index_lock_timeout_s: float = 300.0  # a second writer waits this long for the index lock
+    max_upload_bytes: int = 20_000_000  # the admin page's upload limit (Gradio's max_file_size)
 
     def replace(self, **changes) -> "Settings":
         return dataclasses.replace(self, **changes)
@@ -182,5 +185,11 @@ def _check(settings: Settings) -> None:
             f"llm_deadline_s={settings.llm_deadline_s} must be between 0 and 3600 seconds "
             "(the longest a question may wait for the model)"
         )
+    if settings.index_lock_timeout_s is None or settings.index_lock_timeout_s < 0:
+        raise SettingsError(
+            f"index_lock_timeout_s={settings.index_lock_timeout_s} must be >= 0 seconds"
+        )
+    if settings.max_upload_bytes < 1:
+        raise SettingsError(f"max_upload_bytes={settings.max_upload_bytes} must be >= 1")
     if not 1 <= settings.port <= 65535:
         raise SettingsError(f"port={settings.port} must be between 1 and 65535")

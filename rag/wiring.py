@@ -7,6 +7,7 @@ leaf that imports nothing of the pipeline.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -39,19 +40,14 @@ def embedder_for(settings: Settings) -> Embedder:
 
 
 def build_from_settings(settings: Settings, progress: bool = True, allow_duplicate: bool = False):
-    """`rag build` with the configured seeds, index folder, embedder and chunk sizes."""
-    from rag.store.build import build_index
+    """`rag build` with the configured seeds, index folder, embedder and chunk sizes, through
+    the library (so the metadata set by `rag add` is kept), holding the index writer lock."""
+    from rag.library.commands import library_from_settings
 
-    return build_index(
-        settings.seeds_dir,
-        settings.index_dir,
-        embedder_for(settings),
-        min_chars=settings.min_chars,
-        max_chars=settings.max_chars,
-        progress=progress,
-        max_file_bytes=settings.max_file_bytes,
-        allow_duplicate=allow_duplicate,
+    library = library_from_settings(
+        settings, on_wait=lambda message: print(f"rag: {message}", file=sys.stderr, flush=True)
     )
+    return library.rebuild(progress=progress, allow_duplicate=allow_duplicate)
 
 
 def idf_of(index: LoadedIndex) -> dict[str, float]:

@@ -7,6 +7,7 @@ import sys
 
 import gradio as gr
 
+from rag.library.admin import admin_enabled
 from rag.settings import Settings
 from ui import render as R
 from ui import strings as S
@@ -16,6 +17,7 @@ from ui.engine import FAILED, READY, Engine
 from ui.logs import Logs
 
 PANEL_ACTIONS = ("cite", "related", "article", "back")
+ADMIN_POLL_S = 3.0  # how often an open chat looks for articles the admin page added or removed
 
 
 def theme() -> gr.themes.Base:
@@ -61,6 +63,7 @@ def build_app(
     chat = chat or Chat(engine, logs or Logs(settings.data_dir))
     choices = _doc_choices(engine)
     kind, message = engine.status()
+    watch = admin_enabled(settings.data_dir)  # the admin page can change the articles
     with gr.Blocks(title=S.APP_TITLE, analytics_enabled=False, fill_width=True) as demo:
         turns = gr.State([])
         view = gr.State(None)
@@ -142,7 +145,7 @@ def build_app(
                     elem_id="rag-sources",
                     js_on_load=PANEL_JS,
                 )
-        timer = gr.Timer(1.0, active=kind not in (READY, FAILED))
+        timer = gr.Timer(1.0, active=kind not in (READY, FAILED) or watch)
 
         def respond(message, turn_list, doc_ids, script_value, k, removed, request: gr.Request):
             """Stream `Chat.respond`, leaving the panel as it is where it has no update."""
@@ -217,19 +220,27 @@ def build_app(
         for trigger in (send_comment.click, comment.submit):
             trigger(on_comment, [turns, pending, comment], [thanks, comment, send_comment])
 
-        def refresh():
-            """Banner and article choices from the engine; stop polling once it settled."""
+        shown = gr.State([doc_id for _, doc_id in choices])
+
+        def refresh(last, chosen):
+            """Banner and article choices from the engine (new articles come in selected);
+            stop polling once it settled, unless the admin page may change the library."""
             state, text = engine.status()
             settled = state in (READY, FAILED)
             options = _doc_choices(engine)
-            boxes = (
-                gr.update(choices=options, value=[d for _, d in options]) if settled else gr.skip()
-            )
-            return R.render_status(state, text), boxes, gr.Timer(active=not settled)
+            ids = [d for _, d in options]
+            boxes = gr.skip()
+            if settled and ids != list(last or []):
+                keep = set(chosen or []) | (set(ids) - set(last or []))
+                boxes = gr.update(choices=options, value=[d for d in ids if d in keep])
+            poll = gr.Timer(value=ADMIN_POLL_S, active=True) if settled and watch else (
+                gr.Timer(active=not settled))
+            return R.render_status(state, text), boxes, poll, ids if settled else last
 
-        timer.tick(refresh, None, [status, docs, timer], show_progress="hidden")
-        if kind not in (READY, FAILED):
-            demo.load(refresh, None, [status, docs, timer], show_progress="hidden")
+        refresh_io = ([shown, docs], [status, docs, timer, shown])
+        timer.tick(refresh, *refresh_io, show_progress="hidden")
+        if kind not in (READY, FAILED) or watch:
+            demo.load(refresh, *refresh_io, show_progress="hidden")
     return demo
 
 
@@ -244,11 +255,14 @@ def serve(settings: Settings, block: bool = True) -> int:
     demo = build_app(engine, settings)
     demo.queue(default_concurrency_limit=8)
     print(f"rag serve: http://{settings.host}:{settings.port}", file=sys.stderr, flush=True)
+    from ui.admin import admin_app_kwargs
+
     demo.launch(
         server_name=settings.host,
         server_port=settings.port,
         prevent_thread_lock=not block,
         quiet=True,
+        app_kwargs=admin_app_kwargs(engine, settings, launch_options()),  # {} without a password
         **launch_options(),
     )
     return 0

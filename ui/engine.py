@@ -50,6 +50,7 @@ class Engine:
         self._started = False
         self.ready_event = threading.Event()
         self._ask_lock = threading.Lock()  # one question at a time through the models
+        self._reload_lock = threading.Lock()  # one reload at a time (the admin page)
 
     def start(self, background: bool = True) -> "Engine":
         """Build the index if missing, then load index and models; later calls do nothing."""
@@ -89,6 +90,20 @@ class Engine:
             self.log(f"rag serve: {S.STATUS_READY.format(count=len(pipeline.index.documents))}")
         finally:
             self.ready_event.set()
+
+    def reload(self) -> None:
+        """Load the current build into a new pipeline, then switch to it in one assignment.
+
+        Until the switch, questions are answered from the pipeline already loaded (the admin
+        page calls this after the library changed); raises what loading raises."""
+        with self._reload_lock:
+            loaded = self._pipeline.embedder if self._pipeline is not None else None
+            pipeline = Pipeline.from_settings(self.settings, api_key=self.api_key).load(
+                embedder=loaded  # the model stays loaded; only the index is new
+            )
+            _warm_up(pipeline)
+            self._pipeline = pipeline
+            self.state = READY
 
     @property
     def ready(self) -> bool:

@@ -15,6 +15,7 @@ from rag.ingest.chunk import chunk_document, chunk_slice, sentence_spans
 from rag.ingest.load import MAX_FILE_BYTES, LoadResult, load_documents
 from rag.ingest.normalize import normalize_for_match
 from rag.ingest.tokenize import Tokenizer, extract_terms
+from rag.store.lock import writer_lock
 from rag.store.index import (
     IndexNotReady,
     LoadedIndex,
@@ -121,6 +122,11 @@ def load_library(
     loaded = load_documents(
         Path(seeds_dir), max_file_bytes=max_file_bytes, allow_duplicate=allow_duplicate
     )
+    return record_loading(loaded, report, seeds_dir)
+
+
+def record_loading(loaded: LoadResult, report: BuildReport, seeds_dir: Path) -> LoadResult:
+    """Put a loading's skips, copies and encodings in `report`; no documents is an error."""
     report.errors = list(loaded.errors)
     report.duplicates = [str(d) for d in loaded.duplicates]
     report.encodings = loaded.encodings()
@@ -154,11 +160,34 @@ def build_index(
     progress: bool = True,
     max_file_bytes: int = MAX_FILE_BYTES,
     allow_duplicate: bool = False,
+    *,
+    loaded: LoadResult | None = None,
+    lock_timeout_s: float = 300.0,
+    on_wait=None,
 ) -> BuildReport:
-    """Build the index for every article in `seeds_dir` and switch `index_dir` to it."""
+    """Build the index for every article in `seeds_dir` and switch `index_dir` to it.
+
+    One writer at a time: the build holds the index folder's writer lock (waiting up to
+    `lock_timeout_s`, telling `on_wait`). `loaded` (a loading of `seeds_dir` done by the
+    caller) replaces reading the folder: the library commands pass theirs."""
+    with writer_lock(index_dir, lock_timeout_s, "build", on_wait):
+        return _build_locked(
+            seeds_dir, index_dir, embedder, min_chars, max_chars, batch_size, progress,
+            max_file_bytes, allow_duplicate, loaded,
+        )
+
+
+def _build_locked(
+    seeds_dir, index_dir, embedder, min_chars, max_chars, batch_size, progress,
+    max_file_bytes, allow_duplicate, given,
+) -> BuildReport:
+    """`build_index` with the writer lock held."""
     started = time.perf_counter()
     report = BuildReport()
-    loaded = load_library(seeds_dir, report, max_file_bytes, allow_duplicate)
+    if given is None:
+        loaded = load_library(seeds_dir, report, max_file_bytes, allow_duplicate)
+    else:
+        loaded = record_loading(given, report, seeds_dir)
     documents = list(loaded.documents)
 
     chunks: list[Chunk] = []

@@ -173,16 +173,24 @@ def write_index(
 
 
 def _prune_builds(index_dir: Path, keep: str) -> None:
-    """Remove builds other than `keep`, and leftovers of interrupted builds."""
+    """Remove builds other than `keep` and the one before it, and leftovers of interrupted
+    builds. The previous build stays so that a reader who resolved `current` just before the
+    switch can finish reading it (writers hold the writer lock, so no staging dir is live)."""
+    names = sorted(
+        p.name for p in (Path(index_dir) / BUILDS).iterdir()
+        if not p.name.startswith(".") and p.name != keep and (p / "manifest.json").is_file()
+    )
+    previous = set(names[-1:])
     for path in (Path(index_dir) / BUILDS).iterdir():
-        if path.name != keep:
+        if path.name != keep and path.name not in previous:
             shutil.rmtree(path, ignore_errors=True)
     for path in Path(index_dir).glob(f".{CURRENT}-*"):
         path.unlink(missing_ok=True)
 
 
-def read_manifest(index_dir: Path) -> dict:
-    path = current_path(index_dir) / "manifest.json"
+def read_manifest(index_dir: Path, build: Path | None = None) -> dict:
+    """The manifest of the current build (or of `build`, a resolved build folder)."""
+    path = (build or current_path(index_dir)) / "manifest.json"
     if not path.is_file():
         raise IndexNotReady(f"no index at {index_dir}: run `rag build` first")
     try:
@@ -198,13 +206,27 @@ def read_manifest(index_dir: Path) -> dict:
     return manifest
 
 
-def load_index(index_dir: Path) -> LoadedIndex:
-    """Load the current build: manifest, documents, chunks, FAISS and BM25."""
+def load_index(index_dir: Path, attempts: int = 5) -> LoadedIndex:
+    """Load the current build: manifest, documents, chunks, FAISS and BM25.
+
+    `current` is resolved once and every file is read from that build. When reading fails
+    because a writer switched `current` meanwhile (and pruned the build being read), the new
+    build is loaded instead: a rebuild never shows readers a false "damaged index"."""
+    for attempt in range(attempts):
+        path = current_path(index_dir).resolve()
+        try:
+            return _load_build(index_dir, path)
+        except IndexNotReady:
+            if attempt + 1 == attempts or current_path(index_dir).resolve() == path:
+                raise
+
+
+def _load_build(index_dir: Path, path: Path) -> LoadedIndex:
+    """Load the build folder `path` (a resolved `current`)."""
     import bm25s
     import faiss
 
-    manifest = read_manifest(index_dir)
-    path = current_path(index_dir).resolve()
+    manifest = read_manifest(index_dir, path if path.is_dir() else None)
     try:
         documents = {
             row["doc_id"]: _document_from_row(row)

@@ -133,9 +133,13 @@ def test_missing_and_foreign_indexes_say_how_to_fix(corpus, tmp_path):
         load_index(tmp_path / "index")
 
 
-def test_only_the_latest_build_is_kept(corpus, tmp_path):
+def test_only_the_latest_build_and_the_one_before_are_kept(corpus, tmp_path):
+    """The previous build stays for readers who resolved `current` just before the switch."""
     build(corpus, tmp_path / "index")
+    first = current_path(tmp_path / "index").resolve()
     build(corpus, tmp_path / "index")
-    builds = list((tmp_path / "index" / "builds").iterdir())
-    assert len(builds) == 1
-    assert current_path(tmp_path / "index").resolve() == builds[0].resolve()
+    second = current_path(tmp_path / "index").resolve()
+    build(corpus, tmp_path / "index")
+    builds = sorted(p.resolve() for p in (tmp_path / "index" / "builds").iterdir())
+    assert len(builds) == 2 and first not in builds and second in builds
+    assert current_path(tmp_path / "index").resolve() in builds
