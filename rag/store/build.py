@@ -18,6 +18,7 @@ from rag.ingest.tokenize import Tokenizer, extract_terms
 from rag.store.index import (
     IndexNotReady,
     LoadedIndex,
+    check_writable,
     index_exists,
     load_index,
     write_index,
@@ -42,6 +43,7 @@ class BuildReport:
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
     path: str = ""
+    previous_unusable: str = ""  # why the previous build was not reused ("" when it was or none)
 
     def summary(self) -> str:
         lines = [
@@ -58,6 +60,8 @@ class BuildReport:
             if names:
                 lines.append(f"{label}: {', '.join(names)}")
         lines.extend(f"skipped: {error}" for error in self.errors)
+        if self.previous_unusable:
+            lines.append(f"rebuilt from scratch: {self.previous_unusable}")
         return "\n".join(lines)
 
 
@@ -68,14 +72,18 @@ def indexed_text(chunk: Chunk) -> str:
     return normalize_for_match("\n".join(p for p in (chunk.title, chunk.section, chunk.text) if p))
 
 
-def _previous_build(index_dir: Path) -> LoadedIndex | None:
-    """The current build, if there is a readable one: it doubles as the embedding cache."""
+def _previous_build(index_dir: Path) -> tuple[LoadedIndex | None, str]:
+    """The current build, if there is a readable one: it doubles as the embedding cache.
+
+    A missing, damaged or foreign build is not an error here: the new build starts from
+    scratch and replaces it (that is how `rag build` repairs an index). Returns the build,
+    or None and why it could not be used."""
     if not index_exists(index_dir):
-        return None
+        return None, ""
     try:
-        return load_index(index_dir)
-    except IndexNotReady:
-        return None
+        return load_index(index_dir), ""
+    except (IndexNotReady, OSError) as error:
+        return None, str(error)
 
 
 def _cached_vectors(previous: LoadedIndex | None, model_id: str) -> dict[str, np.ndarray]:
@@ -121,6 +129,7 @@ def build_index(
     """Build the index for every article in `seeds_dir` and switch `index_dir` to it."""
     started = time.perf_counter()
     report = BuildReport()
+    check_writable(Path(index_dir))
     loaded = load_documents(Path(seeds_dir))
     report.errors = list(loaded.errors)
     documents = list(loaded.documents)
@@ -134,7 +143,7 @@ def build_index(
 
     embedder.load()
     hashes = [content_hash(embedder.model_id, t) for t in texts]
-    previous_build = _previous_build(Path(index_dir))
+    previous_build, report.previous_unusable = _previous_build(Path(index_dir))
     cache = _cached_vectors(previous_build, embedder.model_id)
     sentences = [(c.chunk_id, s, e) for c in chunks for s, e in sentence_spans(c)]
     by_id = {c.chunk_id: c for c in chunks}
