@@ -157,7 +157,9 @@ def write_index(
         index = faiss.IndexFlatIP(int(manifest["embedder"]["dim"]))
         if len(vectors):
             index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-        faiss.write_index(index, str(staging / "faiss.index"))
+        # Serialised in memory and written by Python, so that a full disk is an OSError
+        # (faiss.write_index reports it as a RuntimeError with an assertion text).
+        (staging / "faiss.index").write_bytes(faiss.serialize_index(index).tobytes())
         _write_jsonl(
             staging / "sentences.jsonl",
             ({"chunk_id": c, "start": s, "end": e, "embed_hash": h} for c, s, e, h in sentences),

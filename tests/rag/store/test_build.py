@@ -176,3 +176,22 @@ def test_full_disk_mid_build_is_an_index_not_writable_error(corpus, tmp_path, mo
     with pytest.raises(IndexNotWritable, match="No space left on device; the previous build"):
         build(corpus, tmp_path / "index")
     assert not any((tmp_path / "index" / "builds").iterdir())
+
+
+def test_full_disk_while_writing_vectors_is_an_index_not_writable_error(corpus, tmp_path, monkeypatch):
+    import errno
+    import os
+    from pathlib import Path
+
+    from rag.store.index import IndexNotWritable
+
+    real_write_bytes = Path.write_bytes
+
+    def full(self, data):
+        if self.name == "faiss.index":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+        return real_write_bytes(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    with pytest.raises(IndexNotWritable, match="No space left on device"):
+        build(corpus, tmp_path / "index")
