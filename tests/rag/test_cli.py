@@ -265,6 +265,7 @@ def test_port_in_use_exits_2_with_one_line_before_loading(built, capsys, monkeyp
 
 def test_launch_failure_after_the_check_is_one_line(built, capsys, monkeypatch):
     import errno
+    import socket
 
     import ui.app
 
@@ -272,9 +273,12 @@ def test_launch_failure_after_the_check_is_one_line(built, capsys, monkeypatch):
         raise OSError(errno.EADDRINUSE, "Cannot find empty port in range: 7861-7861")
 
     monkeypatch.setattr(ui.app, "serve", crash)
-    assert main(["serve", "--port", "7861", "--index", str(built)]) == 2
+    with socket.socket() as probe:  # a port that is free now
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    assert main(["serve", "--port", str(port), "--index", str(built)]) == 2
     err = capsys.readouterr().err
-    assert "rag serve on 127.0.0.1:7861 failed" in err and len(err.strip().splitlines()) == 1
+    assert f"rag serve on 127.0.0.1:{port} failed" in err and len(err.strip().splitlines()) == 1
 
 
 def test_argv_that_is_not_utf8_exits_2_with_a_message(built, capsys):
