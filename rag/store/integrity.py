@@ -113,17 +113,22 @@ SENTENCE_SCHEMA = {"chunk_id": (str,), "start": (int,), "end": (int,), "embed_ha
 
 
 def check_row(row: object, schema: dict[str, tuple[type, ...]], file: str, line: int) -> None:
-    """A JSON lines row has exactly the schema's fields, each of its type (bool is not int)."""
-    _require(isinstance(row, dict), file, f"line {line}: expected a JSON object")
-    extra = sorted(set(row) - set(schema))
-    missing = sorted(set(schema) - set(row))
-    _require(not extra, file, f"line {line}: unexpected field(s) {extra}")
-    _require(not missing, file, f"line {line}: missing field(s) {missing}")
+    """A JSON lines row has exactly the schema's fields, each of its type (bool is not int).
+
+    Messages are only built on failure: this runs for every row at every load."""
+    if not isinstance(row, dict):
+        raise Damage(file, f"line {line}: expected a JSON object")
+    if row.keys() != schema.keys():
+        extra, missing = sorted(set(row) - set(schema)), sorted(set(schema) - set(row))
+        raise Damage(file, f"line {line}: " + "; ".join(
+            ([f"unexpected field(s) {extra}"] if extra else [])
+            + ([f"missing field(s) {missing}"] if missing else [])
+        ))
     for key, kinds in schema.items():
         value = row[key]
-        wrong = not isinstance(value, kinds) or (bool not in kinds and isinstance(value, bool))
-        _require(not wrong, file, f"line {line}: field {key!r} has a {type(value).__name__}, "
-                 f"expected {' or '.join(k.__name__ for k in kinds)}")
+        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+            raise Damage(file, f"line {line}: field {key!r} has a {type(value).__name__}, "
+                         f"expected {' or '.join(k.__name__ for k in kinds)}")
 
 
 def check_rows(rows: list, schema: dict, file: str) -> None:
@@ -144,20 +149,23 @@ def check_chunks(chunks: list[Chunk], documents: dict[str, Document], manifest: 
     expected = [(doc_id, ordinal) for entry in manifest["documents"]
                 for doc_id, ordinal in ((entry["doc_id"], n) for n in range(entry["chunks"]))]
     for line, chunk in enumerate(chunks, start=1):
-        where = f"line {line} (chunk {chunk.chunk_id})"
-        _require(chunk.doc_id in documents, file, f"{where}: unknown doc_id {chunk.doc_id!r}")
-        _require(line <= len(expected) and (chunk.doc_id, chunk.ordinal) == expected[line - 1],
-                 file, f"{where}: out of order ({chunk.doc_id} #{chunk.ordinal} where "
-                 f"{'nothing' if line > len(expected) else '%s #%d' % expected[line - 1]} belongs)")
+        if chunk.doc_id not in documents:
+            raise Damage(file, f"line {line} (chunk {chunk.chunk_id}): unknown doc_id {chunk.doc_id!r}")
+        if line > len(expected) or (chunk.doc_id, chunk.ordinal) != expected[line - 1]:
+            belongs = "nothing" if line > len(expected) else "%s #%d" % expected[line - 1]
+            raise Damage(file, f"line {line} (chunk {chunk.chunk_id}): out of order "
+                         f"({chunk.doc_id} #{chunk.ordinal} where {belongs} belongs)")
         text = documents[chunk.doc_id].text
         if chunk.kind == "meta":
-            _require(chunk.start == chunk.end == 0, file, f"{where}: a meta chunk with offsets")
+            if not chunk.start == chunk.end == 0:
+                raise Damage(file, f"line {line} (chunk {chunk.chunk_id}): a meta chunk with offsets")
             continue
-        _require(0 <= chunk.start <= chunk.end <= len(text), file,
-                 f"{where}: offsets {chunk.start}..{chunk.end} outside the document's "
-                 f"{len(text)} characters")
-        _require(text[chunk.start:chunk.end] == chunk.text, file,
-                 f"{where}: text is not the document's text at {chunk.start}..{chunk.end}")
+        if not 0 <= chunk.start <= chunk.end <= len(text):
+            raise Damage(file, f"line {line} (chunk {chunk.chunk_id}): offsets "
+                         f"{chunk.start}..{chunk.end} outside the document's {len(text)} characters")
+        if text[chunk.start:chunk.end] != chunk.text:
+            raise Damage(file, f"line {line} (chunk {chunk.chunk_id}): text is not the "
+                         f"document's text at {chunk.start}..{chunk.end}")
 
 
 def check_sentences(rows: list[dict], chunks: list[Chunk]) -> None:
@@ -166,15 +174,16 @@ def check_sentences(rows: list[dict], chunks: list[Chunk]) -> None:
     position = {c.chunk_id: i for i, c in enumerate(chunks)}
     previous = (-1, -1)
     for line, row in enumerate(rows, start=1):
-        where = f"line {line}"
         index = position.get(row["chunk_id"])
-        _require(index is not None, file, f"{where}: unknown chunk_id {row['chunk_id']!r}")
+        if index is None:
+            raise Damage(file, f"line {line}: unknown chunk_id {row['chunk_id']!r}")
         chunk = chunks[index]
         low, high = (0, len(chunk.text)) if chunk.kind == "meta" else (chunk.start, chunk.end)
-        _require(low <= row["start"] < row["end"] <= high, file,
-                 f"{where}: offsets {row['start']}..{row['end']} outside chunk "
-                 f"{chunk.chunk_id}'s {low}..{high}")
-        _require((index, row["start"]) > previous, file, f"{where}: out of order")
+        if not low <= row["start"] < row["end"] <= high:
+            raise Damage(file, f"line {line}: offsets {row['start']}..{row['end']} outside "
+                         f"chunk {chunk.chunk_id}'s {low}..{high}")
+        if (index, row["start"]) <= previous:
+            raise Damage(file, f"line {line}: out of order")
         previous = (index, row["start"])
 
 
