@@ -4,17 +4,22 @@ The JSON shapes of `search --json` and `ask --json` are a contract with evaluato
 scripts; see README.md. Exit codes: 0 ok, 1 failure, 2 bad input or missing index,
 3 the LLM backend failed (unreachable, an HTTP error, or past `llm_deadline_s`). With
 `--json`, a bad question or a backend failure also prints `{"question", "error"}` on stdout.
+Environment errors (a read-only or full index folder, a port in use, argv that is not UTF-8)
+are one line on stderr and exit code 2, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
+import socket
 import sys
 from pathlib import Path
 
 from rag.settings import Settings, SettingsError, load_settings, redact_credentials
+from rag.text.sanitize import lone_surrogates, replace_lone_surrogates
 
 EXIT_BAD_INPUT = 2
 EXIT_BACKEND = 3
@@ -53,11 +58,30 @@ def _settings(args: argparse.Namespace, **overrides) -> Settings:
         raise UserError(str(error)) from None
 
 
+def _dumps(value, indent: int | None = None) -> str:
+    """JSON for stdout; a lone surrogate (from a "\\ud800" in the input) is written as its
+    escape, which is valid JSON and reads back to the same string, instead of crashing."""
+    return replace_lone_surrogates(json.dumps(value, ensure_ascii=False, indent=indent))
+
+
 def _print_json(value) -> None:
-    print(json.dumps(value, ensure_ascii=False, indent=2))
+    print(_dumps(value, indent=2))
+
+
+def _check_argv_text(argv: list[str]) -> None:
+    """Arguments that were not valid UTF-8 (decoded by Python to lone surrogates) are refused
+    here, naming the argument, instead of failing deep inside OpenCC or on printing."""
+    for number, arg in enumerate(argv, start=1):
+        bad = lone_surrogates(arg)
+        if bad:
+            raw = os.fsencode(arg)
+            raise UserError(
+                f"argument {number} ({raw[:60]!r}) is not valid UTF-8; rag takes UTF-8 text only"
+            )
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from rag.store.index import IndexNotWritable
     from rag.store.lock import LockTimeout
     from rag.wiring import build_from_settings
 
@@ -72,7 +96,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         report = build_from_settings(
             settings, progress=not args.quiet, allow_duplicate=args.allow_duplicate
         )
-    except (ValueError, LockTimeout) as error:
+    except (ValueError, LockTimeout, IndexNotWritable) as error:
         raise UserError(str(error)) from None
     print(report.summary())
     return 0
@@ -132,7 +156,7 @@ def _answer_jsonl(handle, errors: tuple[type[Exception], ...]) -> int:
                 out = {"id": row_id, "question": question, "error": str(problem)}
         else:
             out = {"id": row_id, "error": error}
-        print(json.dumps(out, ensure_ascii=False), flush=True)
+        print(_dumps(out), flush=True)
     return 0
 
 
@@ -207,8 +231,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise UserError(
             f"the chat UI needs gradio: pip install -e '.[ui]' ({error})"
         ) from None
+    _check_port_free(settings.host, settings.port)
     # Builds the index first if it is missing (saying so), loads models and index once.
-    return serve(settings)
+    try:
+        return serve(settings)
+    except OSError as error:  # e.g. the port was taken after the check
+        raise UserError(f"rag serve on {settings.host}:{settings.port} failed: {error}") from None
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Fail in a second, with one line, when `host:port` cannot be listened on (a port in
+    use, an address not of this machine), rather than after loading models and printing a URL."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except (OSError, UnicodeError) as error:
+        raise UserError(f"cannot listen on {host}:{port}: unknown host ({error})") from None
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
+        try:
+            probe.bind(address)
+        except OSError as error:
+            hint = "; choose another with --port" if error.errno == errno.EADDRINUSE else ""
+            raise UserError(
+                f"cannot listen on {host}:{port}: {error.strerror or error}{hint}"
+            ) from None
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -441,6 +487,12 @@ def make_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     enforce_offline()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        _check_argv_text(argv)
+    except UserError as error:
+        print(f"rag: {error}", file=sys.stderr)
+        return error.exit_code
     args = make_parser().parse_args(argv)
     if getattr(args, "k", None) is not None and not 1 <= args.k <= 50:
         print("rag: -k must be between 1 and 50", file=sys.stderr)
@@ -456,6 +508,9 @@ def main(argv: list[str] | None = None) -> int:
         # The reader (e.g. `| head`) went away: stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except OSError as error:  # the environment: a full disk, a read-only folder, permissions
+        print(f"rag: {redact_credentials(str(error))}", file=sys.stderr)
+        return EXIT_BAD_INPUT
 
 
 if __name__ == "__main__":

@@ -74,6 +74,55 @@ class Settings:
 
 
 _FIELDS = {f.name: f for f in fields(Settings)}
+
+
+@dataclass(frozen=True)
+class Range:
+    """The allowed values of a numeric setting: low..high, `low` itself excluded when
+    `above_low`; `optional` settings may also be None (meaning: the built-in default)."""
+
+    low: float
+    high: float
+    above_low: bool = False
+    optional: bool = False
+
+    def describe(self, key: str) -> str:
+        low = f"{self.low:g} < {key}" if self.above_low else f"{self.low:g} <= {key}"
+        return f"{low} <= {self.high:g}" + (" (or unset)" if self.optional else "")
+
+    def check(self, key: str, value: object) -> None:
+        if value is None and self.optional:
+            return
+        inside = isinstance(value, (int, float)) and (
+            (self.low < value if self.above_low else self.low <= value) and value <= self.high
+        )  # False for NaN, which compares false with everything
+        if not inside:
+            raise SettingsError(f"setting {key}={value!r} is out of range: allowed {self.describe(key)}")
+
+
+# One rule per numeric setting, checked at load (so RAG_MAX_QUESTION_CHARS=-1 is refused
+# there, naming the range, instead of every question being refused later).
+RANGES: dict[str, Range] = {
+    "num_threads": Range(1, 256),
+    "min_chars": Range(1, 100_000),
+    "max_chars": Range(1, 100_000),
+    "bm25_weight": Range(0, 100),
+    "dense_weight": Range(0, 100),
+    "rrf_k": Range(1, 10_000),
+    "top_k": Range(1, 50),
+    "max_question_chars": Range(1, 100_000),
+    "max_sentences": Range(1, 50),
+    "refusal_threshold": Range(0, 1, optional=True),
+    "llm_timeout_s": Range(0, 3600, above_low=True),
+    "llm_deadline_s": Range(0, 3600, above_low=True),
+    "llm_retries": Range(0, 10),
+    "llm_max_new_tokens": Range(1, 32_768),
+    "llm_temperature": Range(0, 2),
+    "port": Range(1, 65535),
+    "max_file_bytes": Range(1, 10**12),
+    "index_lock_timeout_s": Range(0, 86_400),
+    "max_upload_bytes": Range(1, 10**12),
+}
 _URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/\s]+@")
 
 
@@ -167,29 +216,15 @@ def _check(settings: Settings) -> None:
             raise SettingsError(
                 f"{key}={getattr(settings, key)!r} is not one of {sorted(allowed)}"
             )
-    if not 0 < settings.min_chars <= settings.max_chars:
+    for key, allowed_range in RANGES.items():
+        allowed_range.check(key, getattr(settings, key))
+    if settings.min_chars > settings.max_chars:
         raise SettingsError(
-            f"need 0 < min_chars <= max_chars, got {settings.min_chars} and {settings.max_chars}"
+            f"need min_chars <= max_chars, got min_chars={settings.min_chars} "
+            f"and max_chars={settings.max_chars}"
         )
-    if settings.max_file_bytes < 1:
-        raise SettingsError(f"max_file_bytes={settings.max_file_bytes} must be at least 1")
-    if settings.top_k < 1 or settings.top_k > 50:
-        raise SettingsError(f"top_k={settings.top_k} must be between 1 and 50")
-    if settings.llm_timeout_s <= 0 or settings.llm_retries < 0:
+    if settings.bm25_weight + settings.dense_weight <= 0:
         raise SettingsError(
-            f"llm_timeout_s={settings.llm_timeout_s} must be > 0 and "
-            f"llm_retries={settings.llm_retries} must be >= 0"
+            f"bm25_weight={settings.bm25_weight} and dense_weight={settings.dense_weight}: "
+            "at least one must be > 0"
         )
-    if settings.llm_deadline_s is None or not 0 < settings.llm_deadline_s <= 3600:
-        raise SettingsError(
-            f"llm_deadline_s={settings.llm_deadline_s} must be between 0 and 3600 seconds "
-            "(the longest a question may wait for the model)"
-        )
-    if settings.index_lock_timeout_s is None or settings.index_lock_timeout_s < 0:
-        raise SettingsError(
-            f"index_lock_timeout_s={settings.index_lock_timeout_s} must be >= 0 seconds"
-        )
-    if settings.max_upload_bytes < 1:
-        raise SettingsError(f"max_upload_bytes={settings.max_upload_bytes} must be >= 1")
-    if not 1 <= settings.port <= 65535:
-        raise SettingsError(f"port={settings.port} must be between 1 and 65535")

@@ -8,6 +8,7 @@ RELATED_LABEL = "可能相关"
 ERROR_EMPTY = "问题不能为空，请输入要查询的问题。"
 ERROR_TOO_LONG = "问题过长：{length} 个字符，最多 {max_chars} 个字符。请精简后再问。"
 ERROR_CONTROL = "问题包含不可见的控制字符（{codes}），请删除后再问。"
+ERROR_INVALID_TEXT = "问题包含无法识别的字符编码（{codes}），请检查输入后再问。"
 
 # --- Generation with an LLM (rag.answer.llm_prompt renders these; golden-tested) ---
 

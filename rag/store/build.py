@@ -19,6 +19,7 @@ from rag.store.lock import writer_lock
 from rag.store.index import (
     IndexNotReady,
     LoadedIndex,
+    check_writable,
     index_exists,
     load_index,
     write_index,
@@ -45,6 +46,7 @@ class BuildReport:
     encodings: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     path: str = ""
+    previous_unusable: str = ""  # why the previous build was not reused ("" when it was or none)
 
     def summary(self) -> str:
         lines = [
@@ -64,6 +66,8 @@ class BuildReport:
             lines.append("read: " + ", ".join(f"{n} {kind}" for kind, n in self.encodings.items()))
         lines.extend(f"duplicate: {line}" for line in self.duplicates)
         lines.extend(f"skipped: {error}" for error in self.errors)
+        if self.previous_unusable:
+            lines.append(f"rebuilt from scratch: {self.previous_unusable}")
         return "\n".join(lines)
 
 
@@ -74,14 +78,18 @@ def indexed_text(chunk: Chunk) -> str:
     return normalize_for_match("\n".join(p for p in (chunk.title, chunk.section, chunk.text) if p))
 
 
-def _previous_build(index_dir: Path) -> LoadedIndex | None:
-    """The current build, if there is a readable one: it doubles as the embedding cache."""
+def _previous_build(index_dir: Path) -> tuple[LoadedIndex | None, str]:
+    """The current build, if there is a readable one: it doubles as the embedding cache.
+
+    A missing, damaged or foreign build is not an error here: the new build starts from
+    scratch and replaces it (that is how `rag build` repairs an index). Returns the build,
+    or None and why it could not be used."""
     if not index_exists(index_dir):
-        return None
+        return None, ""
     try:
-        return load_index(index_dir)
-    except IndexNotReady:
-        return None
+        return load_index(index_dir), ""
+    except (IndexNotReady, OSError) as error:
+        return None, str(error)
 
 
 def _cached_vectors(previous: LoadedIndex | None, model_id: str) -> dict[str, np.ndarray]:
@@ -170,6 +178,7 @@ def build_index(
     One writer at a time: the build holds the index folder's writer lock (waiting up to
     `lock_timeout_s`, telling `on_wait`). `loaded` (a loading of `seeds_dir` done by the
     caller) replaces reading the folder: the library commands pass theirs."""
+    check_writable(Path(index_dir))  # a read-only folder fails now, not after the embedding
     with writer_lock(index_dir, lock_timeout_s, "build", on_wait):
         return _build_locked(
             seeds_dir, index_dir, embedder, min_chars, max_chars, batch_size, progress,
@@ -197,7 +206,7 @@ def _build_locked(
 
     embedder.load()
     hashes = [content_hash(embedder.model_id, t) for t in texts]
-    previous_build = _previous_build(Path(index_dir))
+    previous_build, report.previous_unusable = _previous_build(Path(index_dir))
     cache = _cached_vectors(previous_build, embedder.model_id)
     sentences = [(c.chunk_id, s, e) for c in chunks for s, e in sentence_spans(c)]
     by_id = {c.chunk_id: c for c in chunks}

@@ -26,15 +26,36 @@ from pathlib import Path
 import numpy as np
 
 from rag.ingest.tokenize import Tokenizer
+from rag.store import integrity
+from rag.store.integrity import Damage
 from rag.types import Chunk, Document
 
-FORMAT_VERSION = 1
+# 2: the manifest records the sha256 of every file ("files"), verified at load.
+FORMAT_VERSION = 2
+# The files every build has, besides the manifest and the bm25/ arrays.
+BUILD_FILES = (
+    "documents.jsonl", "chunks.jsonl", "faiss.index", "sentences.jsonl", "sentence_vectors.npy",
+    "bm25/terms.json",
+)
 CURRENT = "current"
 BUILDS = "builds"
 
 
 class IndexNotReady(RuntimeError):
     """The index is missing, damaged or of another format; the message says what to do."""
+
+
+class IndexNotWritable(OSError):
+    """The index folder cannot be written (read-only, no permission, disk full); the
+    previous build, if any, is left as it was."""
+
+
+class IndexDamaged(IndexNotReady):
+    """A build whose files are not what was written: names the file and what is wrong."""
+
+    def __init__(self, path: Path, file: str, what: str) -> None:
+        super().__init__(f"damaged index at {path}: {file}: {what}; rebuild with `rag build`")
+        self.path, self.file, self.what = path, file, what
 
 
 @dataclass(frozen=True)
@@ -126,11 +147,11 @@ def write_index(
 
     index_dir = Path(index_dir)
     builds = index_dir / BUILDS
-    builds.mkdir(parents=True, exist_ok=True)
     build_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
     staging = builds / f".tmp-{build_id}"
-    staging.mkdir()
     try:
+        builds.mkdir(parents=True, exist_ok=True)
+        staging.mkdir()
         _write_jsonl(staging / "documents.jsonl", (document_to_row(d) for d in documents))
         _write_jsonl(
             staging / "chunks.jsonl", (chunk_to_row(c, h) for c, h in zip(chunks, embed_hashes))
@@ -138,7 +159,9 @@ def write_index(
         index = faiss.IndexFlatIP(int(manifest["embedder"]["dim"]))
         if len(vectors):
             index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-        faiss.write_index(index, str(staging / "faiss.index"))
+        # Serialised in memory and written by Python, so that a full disk is an OSError
+        # (faiss.write_index reports it as a RuntimeError with an assertion text).
+        (staging / "faiss.index").write_bytes(faiss.serialize_index(index).tobytes())
         _write_jsonl(
             staging / "sentences.jsonl",
             ({"chunk_id": c, "start": s, "end": e, "embed_hash": h} for c, s, e, h in sentences),
@@ -155,7 +178,12 @@ def write_index(
         (staging / "bm25" / "terms.json").write_text(
             json.dumps(terms, ensure_ascii=False, indent=0), encoding="utf-8"
         )
-        manifest = {**manifest, "format_version": FORMAT_VERSION, "build_id": build_id}
+        manifest = {
+            **manifest,
+            "format_version": FORMAT_VERSION,
+            "build_id": build_id,
+            "files": integrity.build_checksums(staging),
+        }
         # The manifest is written last: a build directory without one is incomplete.
         (staging / "manifest.json").write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
@@ -165,11 +193,37 @@ def write_index(
         link = index_dir / f".{CURRENT}-{build_id}"
         os.symlink(Path(BUILDS) / build_id, link)
         os.replace(link, current_path(index_dir))
-    except BaseException:
+    except BaseException as error:
         shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(error, OSError) and not isinstance(error, IndexNotWritable):
+            raise _not_writable(index_dir, error) from error
         raise
     _prune_builds(index_dir, keep=build_id)
     return final
+
+
+def _not_writable(index_dir: Path, error: OSError) -> IndexNotWritable:
+    reason = error.strerror or str(error)
+    problem = IndexNotWritable(
+        f"cannot write the index at {index_dir}: {reason}; the previous build, if any, is unchanged"
+    )
+    problem.errno = error.errno
+    return problem
+
+
+def check_writable(index_dir: Path) -> None:
+    """Raise `IndexNotWritable` unless a build could be staged and switched in `index_dir`:
+    checked before any embedding work, so a read-only folder fails in a second, not after."""
+    index_dir = Path(index_dir)
+    probe = f".probe-{uuid.uuid4().hex[:8]}"
+    try:
+        (index_dir / BUILDS).mkdir(parents=True, exist_ok=True)
+        (index_dir / BUILDS / probe).mkdir()
+        (index_dir / BUILDS / probe).rmdir()
+        os.symlink(Path(BUILDS) / probe, index_dir / probe)
+        os.unlink(index_dir / probe)
+    except OSError as error:
+        raise _not_writable(index_dir, error) from error
 
 
 def _prune_builds(index_dir: Path, keep: str) -> None:
@@ -189,25 +243,34 @@ def _prune_builds(index_dir: Path, keep: str) -> None:
 
 
 def read_manifest(index_dir: Path, build: Path | None = None) -> dict:
-    """The manifest of the current build (or of `build`, a resolved build folder)."""
+    """The manifest of the current build (or of `build`, a resolved build folder), checked:
+    a JSON object of this format with the fields readers use (`IndexDamaged` otherwise,
+    `IndexNotReady` for another format version)."""
     path = (build or current_path(index_dir)) / "manifest.json"
     if not path.is_file():
         raise IndexNotReady(f"no index at {index_dir}: run `rag build` first")
+    build_dir = (build or current_path(index_dir)).resolve()
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
-        raise IndexNotReady(f"unreadable manifest {path}: {error}; rebuild with `rag build`")
-    version = manifest.get("format_version")
-    if version != FORMAT_VERSION:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise IndexDamaged(build_dir, "manifest.json", f"unreadable ({error})") from None
+    version = manifest.get("format_version") if isinstance(manifest, dict) else None
+    if isinstance(manifest, dict) and version != FORMAT_VERSION:
         raise IndexNotReady(
             f"index format {version!r} at {index_dir} is not the supported {FORMAT_VERSION}; "
             "rebuild with `rag build`"
         )
+    try:
+        integrity.check_manifest(manifest, BUILD_FILES)
+    except Damage as damage:
+        raise IndexDamaged(build_dir, damage.file, damage.what) from None
     return manifest
 
 
 def load_index(index_dir: Path, attempts: int = 5) -> LoadedIndex:
-    """Load the current build: manifest, documents, chunks, FAISS and BM25.
+    """Load the current build: manifest, documents, chunks, FAISS and BM25, each verified
+    against the sha256 recorded in the manifest, then checked for schema, order, offsets
+    and dimensions (`IndexDamaged` names the file and what is wrong).
 
     `current` is resolved once and every file is read from that build. When reading fails
     because a writer switched `current` meanwhile (and pruned the build being read), the new
@@ -216,41 +279,65 @@ def load_index(index_dir: Path, attempts: int = 5) -> LoadedIndex:
         path = current_path(index_dir).resolve()
         try:
             return _load_build(index_dir, path)
-        except IndexNotReady:
+        except IndexNotReady:  # IndexDamaged included
             if attempt + 1 == attempts or current_path(index_dir).resolve() == path:
                 raise
 
 
 def _load_build(index_dir: Path, path: Path) -> LoadedIndex:
     """Load the build folder `path` (a resolved `current`)."""
+    manifest = read_manifest(index_dir, path if path.is_dir() else None)
+    try:
+        return _load_checked(path, manifest)
+    except Damage as damage:
+        raise IndexDamaged(path, damage.file, damage.what) from None
+
+
+def _read_file(path: Path, name: str, read):
+    """`read(path / name)`, with any parse error reported as damage to that file."""
+    try:
+        return read(path / name)
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
+        raise Damage(name, f"unreadable ({type(error).__name__}: {error})") from None
+
+
+def _load_checked(path: Path, manifest: dict) -> LoadedIndex:
     import bm25s
     import faiss
 
-    manifest = read_manifest(index_dir, path if path.is_dir() else None)
-    try:
-        documents = {
-            row["doc_id"]: _document_from_row(row)
-            for row in _read_jsonl(path / "documents.jsonl")
-        }
-        rows = _read_jsonl(path / "chunks.jsonl")
-        faiss_index = faiss.read_index(str(path / "faiss.index"))
-        bm25 = bm25s.BM25.load(str(path / "bm25"), allow_pickle=False)
-        terms = json.loads((path / "bm25" / "terms.json").read_text(encoding="utf-8"))
-        sentence_rows = _read_jsonl(path / "sentences.jsonl")
-        sentence_vectors = np.load(path / "sentence_vectors.npy", allow_pickle=False)
-    except (OSError, ValueError, KeyError, RuntimeError) as error:
-        raise IndexNotReady(f"damaged index at {path}: {error}; rebuild with `rag build`")
+    integrity.verify_checksums(path, manifest["files"])
+    dim = manifest["embedder"]["dim"]
+    document_rows = _read_file(path, "documents.jsonl", _read_jsonl)
+    integrity.check_rows(document_rows, integrity.DOCUMENT_SCHEMA, "documents.jsonl")
+    documents = {row["doc_id"]: _document_from_row(row) for row in document_rows}
+    rows = _read_file(path, "chunks.jsonl", _read_jsonl)
+    integrity.check_rows(rows, integrity.CHUNK_SCHEMA, "chunks.jsonl")
     embed_hashes = tuple(row.pop("embed_hash") for row in rows)
     chunks = tuple(Chunk(**row) for row in rows)
-    if faiss_index.ntotal != len(chunks):
-        raise IndexNotReady(
-            f"damaged index at {path}: {faiss_index.ntotal} vectors for {len(chunks)} chunks"
-        )
-    if len(sentence_rows) != len(sentence_vectors):
-        raise IndexNotReady(
-            f"damaged index at {path}: {len(sentence_vectors)} sentence vectors "
-            f"for {len(sentence_rows)} sentences"
-        )
+    integrity.check_chunks(list(chunks), documents, manifest)
+    faiss_index = _read_file(path, "faiss.index", lambda p: faiss.read_index(str(p)))
+    if faiss_index.d != dim:
+        raise Damage("faiss.index", f"dimension {faiss_index.d}, the manifest's embedder has {dim}")
+    vectors = (
+        faiss_index.reconstruct_n(0, faiss_index.ntotal)
+        if faiss_index.ntotal else np.zeros((0, dim), dtype=np.float32)
+    )
+    integrity.check_vectors(vectors, dim, len(chunks), "faiss.index")
+    sentence_rows = _read_file(path, "sentences.jsonl", _read_jsonl)
+    integrity.check_rows(sentence_rows, integrity.SENTENCE_SCHEMA, "sentences.jsonl")
+    integrity.check_sentences(sentence_rows, list(chunks))
+    _require_count(len(sentence_rows), manifest["sentence_count"], "sentences.jsonl")
+    sentence_vectors = _read_file(
+        path, "sentence_vectors.npy", lambda p: np.load(p, allow_pickle=False)
+    )
+    integrity.check_vectors(sentence_vectors, dim, len(sentence_rows), "sentence_vectors.npy")
+    bm25 = _read_file(path, "bm25", lambda p: bm25s.BM25.load(str(p), allow_pickle=False))
+    integrity.check_bm25(bm25, len(chunks))
+    terms = _read_file(
+        path, "bm25/terms.json", lambda p: json.loads(p.read_text(encoding="utf-8"))
+    )
+    if not (isinstance(terms, list) and all(isinstance(t, str) for t in terms)):
+        raise Damage("bm25/terms.json", "expected a list of strings")
     return LoadedIndex(
         path=path,
         manifest=manifest,
@@ -263,3 +350,8 @@ def _load_build(index_dir: Path, path: Path) -> LoadedIndex:
         sentences=tuple((r["chunk_id"], r["start"], r["end"], r["embed_hash"]) for r in sentence_rows),
         sentence_vectors=sentence_vectors,
     )
+
+
+def _require_count(found: int, recorded: int, file: str) -> None:
+    if found != recorded:
+        raise Damage(file, f"{found} rows, the manifest records {recorded}")

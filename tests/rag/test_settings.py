@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,50 @@ def test_url_credentials_are_redacted():
         "https://***@host/v1 and http://127.0.0.1/v1"
     )
     assert redact_credentials("mail a@b.cn") == "mail a@b.cn"
+
+
+# Issue 11, item 13: every numeric setting has a range, checked at load, one rule each.
+from rag.settings import RANGES  # noqa: E402
+
+
+def _outside(allowed):
+    """Values just outside a range, and NaN."""
+    below = allowed.low if allowed.above_low else allowed.low - 1
+    return [below, allowed.high + 1, float("nan")]
+
+
+@pytest.mark.parametrize("key", sorted(RANGES))
+def test_every_range_is_checked_at_load_naming_value_and_range(key):
+    allowed = RANGES[key]
+    kind = type(getattr(Settings(), key) if getattr(Settings(), key) is not None else 0.0)
+    for value in _outside(allowed):
+        if kind is int and value != value:
+            continue  # NaN is not an int
+        raw = str(int(value)) if kind is int else str(value)
+        with pytest.raises(SettingsError) as caught:
+            load_settings(env={f"RAG_{key.upper()}": raw})
+        message = str(caught.value)
+        assert f"{key}=" in message and "out of range" in message
+        assert allowed.describe(key) in message
+    load_settings(env={f"RAG_{key.upper()}": str(getattr(Settings(), key))})  # the default is inside
+
+
+def test_negative_max_question_chars_is_refused_at_load():
+    with pytest.raises(SettingsError, match=r"max_question_chars=-1 is out of range: allowed 1 <= max_question_chars <= 100000"):
+        load_settings(env={"RAG_MAX_QUESTION_CHARS": "-1"})
+
+
+def test_every_numeric_setting_has_a_range():
+    numeric = {
+        f.name for f in dataclasses.fields(Settings)
+        if any(t in str(f.type) for t in ("int", "float"))
+    }
+    assert numeric == set(RANGES)
+
+
+def test_relations_between_settings():
+    with pytest.raises(SettingsError, match="min_chars=500 and max_chars=100"):
+        load_settings(overrides={"min_chars": 500, "max_chars": 100})
+    with pytest.raises(SettingsError, match="at least one must be > 0"):
+        load_settings(overrides={"bm25_weight": 0, "dense_weight": 0})
+    assert load_settings(env={"RAG_REFUSAL_THRESHOLD": "none"}).refusal_threshold is None

@@ -143,3 +143,59 @@ def test_only_the_latest_build_and_the_one_before_are_kept(corpus, tmp_path):
     builds = sorted(p.resolve() for p in (tmp_path / "index" / "builds").iterdir())
     assert len(builds) == 2 and first not in builds and second in builds
     assert current_path(tmp_path / "index").resolve() in builds
+
+
+def test_read_only_index_fails_before_the_documents_are_embedded(corpus, tmp_path, monkeypatch):
+    """Issue 11, item 11: the folder is checked first, not after minutes of embedding."""
+    import errno
+    import os
+
+    from rag.store.index import IndexNotWritable
+
+    index_dir = tmp_path / "index"
+    real_mkdir = os.mkdir
+
+    def read_only_mkdir(path, *args, **kwargs):  # a read-only mount (root ignores chmod)
+        if str(path).startswith(str(index_dir)):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+        return real_mkdir(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "mkdir", read_only_mkdir)
+    embedder = CountingEmbedder()
+    with pytest.raises(IndexNotWritable, match=f"cannot write the index at {index_dir}: Read-only file system"):
+        build(corpus, index_dir, embedder)
+    assert embedder.passages == 0
+
+
+def test_full_disk_mid_build_is_an_index_not_writable_error(corpus, tmp_path, monkeypatch):
+    import errno
+    import os
+
+    from rag.store.index import IndexNotWritable
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(index_module.np, "save", full)
+    with pytest.raises(IndexNotWritable, match="No space left on device; the previous build"):
+        build(corpus, tmp_path / "index")
+    assert not any((tmp_path / "index" / "builds").iterdir())
+
+
+def test_full_disk_while_writing_vectors_is_an_index_not_writable_error(corpus, tmp_path, monkeypatch):
+    import errno
+    import os
+    from pathlib import Path
+
+    from rag.store.index import IndexNotWritable
+
+    real_write_bytes = Path.write_bytes
+
+    def full(self, data):
+        if self.name == "faiss.index":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+        return real_write_bytes(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    with pytest.raises(IndexNotWritable, match="No space left on device"):
+        build(corpus, tmp_path / "index")
