@@ -69,6 +69,7 @@ def to_docx(
     doc = Docx()
     style = doc.styles["Normal"]
     style.font.size = Pt(11)
+    style.font.name = "Noto Sans CJK SC"
     style.element.rPr.rFonts.set(qn("w:eastAsia"), "Noto Sans CJK SC")
     doc.add_heading(S.EXPORT_TITLE, level=0)
     for number, turn in enumerate(_exported(turns), start=1):
