@@ -10,13 +10,14 @@ import gradio as gr
 from rag.answer.validate import QuestionError, validate_question
 from rag.settings import Settings
 from ui import export as X
+from ui import history as H
 from ui import panel as P
 from ui import render as R
 from ui import strings as S
 from ui.assets import CSS, FONT_STACK, MONO_STACK, panel_js
-from ui.chat import Chat
+from ui.chat import Chat, messages
 from ui.engine import FAILED, READY, Engine
-from ui.logs import Logs
+from ui.logs import Logs, now_iso
 
 PANEL_ACTIONS = ("cite", "related", "article", "back", "original")
 READY_WAIT_SECONDS = 600.0  # a question asked while the index loads waits this long for it
@@ -69,6 +70,7 @@ def build_app(
         turns = gr.State([])
         view = gr.State(None)
         pending = gr.State(None)
+        store = gr.BrowserState(H.empty(), storage_key=H.STORAGE_KEY)  # survives a reload
         with gr.Row(elem_id="rag-top", equal_height=True):
             gr.HTML(
                 f"<div><h1>{R.esc(S.APP_TITLE)}</h1><p>{R.esc(S.APP_SUBTITLE)}</p></div>"
@@ -136,6 +138,16 @@ def build_app(
                         export_docx = gr.DownloadButton(
                             S.LABEL_EXPORT_DOCX, value=None, size="sm", elem_id="rag-export-docx"
                         )
+                with gr.Accordion(S.LABEL_HISTORY, open=False, elem_id="rag-history"):
+                    with gr.Row(equal_height=True):
+                        past = gr.Dropdown(
+                            choices=[], value=None, label=S.LABEL_HISTORY, show_label=False,
+                            scale=4, elem_id="rag-past",
+                        )
+                        reopen = gr.Button(
+                            S.LABEL_OPEN_HISTORY, size="sm", scale=1, min_width=60,
+                            elem_id="rag-reopen",
+                        )
             with gr.Column(scale=5, min_width=320, elem_id="rag-side"):
                 sources = gr.HTML(
                     P.render_sources_empty(engine.documents()),
@@ -166,10 +178,13 @@ def build_app(
                     "",
                 )
 
-        def exports(turn_list):
-            """The conversation as Markdown and .docx, ready behind the two download buttons."""
+        def exports(turn_list, stored):
+            """The conversation as Markdown and .docx behind the two download buttons, and
+            kept in the browser."""
             paths = X.write_exports(turn_list, chat.documents())
-            return (paths[0], paths[1]) if paths else (None, None)
+            return (*(paths if paths else (None, None)), H.keep(stored, turn_list))
+
+        after_outputs = [export_md, export_docx, store]
 
         ask_inputs = [question, turns, docs, script, top_k, show_removed]
         ask_outputs = [question, chatbot, turns, sources, view, note]
@@ -177,7 +192,7 @@ def build_app(
         gr.on(
             [question.submit, send.click], respond, ask_inputs, ask_outputs,
             show_progress="hidden", trigger_mode="once", concurrency_id="ask",
-        ).then(exports, turns, [export_md, export_docx], show_progress="hidden")
+        ).then(exports, [turns, store], after_outputs, show_progress="hidden")
 
         def pick_example(evt: gr.SelectData):
             """The text of the example question that was clicked."""
@@ -186,16 +201,44 @@ def build_app(
 
         chatbot.example_select(pick_example, None, question).then(
             respond, ask_inputs, ask_outputs, show_progress="hidden", concurrency_id="ask"
-        ).then(exports, turns, [export_md, export_docx], show_progress="hidden")
+        ).then(exports, [turns, store], after_outputs, show_progress="hidden")
 
-        def reset(doc_ids):
-            """A new conversation: empty chat, state and panel."""
+        def reset(doc_ids, turn_list, stored):
+            """A new conversation: empty chat, state and panel; the old one goes to the list."""
             panel = P.render_sources_empty(engine.documents(), doc_ids)
-            return [], [], None, panel, "", "", None, None
+            stored = H.archive(stored, turn_list, now_iso())
+            listed = gr.update(choices=H.choices(stored), value=None)
+            return [], [], None, panel, "", "", None, None, stored, listed
 
-        reset_outputs = [chatbot, turns, view, sources, question, note, export_md, export_docx]
-        new_chat.click(reset, docs, reset_outputs)
-        chatbot.clear(reset, docs, reset_outputs)
+        reset_outputs = [
+            chatbot, turns, view, sources, question, note, export_md, export_docx, store, past
+        ]
+        new_chat.click(reset, [docs, turns, store], reset_outputs)
+        chatbot.clear(reset, [docs, turns, store], reset_outputs)
+
+        def restore(stored):
+            """After a reload: the open conversation and the list, from the browser."""
+            stored = H.normalise(stored)
+            turn_list = H.load_turns(stored["current"])
+            listed = gr.update(choices=H.choices(stored), value=None)
+            return turn_list, messages(turn_list), listed
+
+        demo.load(restore, store, [turns, chatbot, past], show_progress="hidden")
+
+        def on_reopen(stored, index, turn_list, doc_ids):
+            """Open an earlier conversation from the list (the open one is kept there)."""
+            if index is None:
+                return (gr.skip(),) * 8
+            stored, opened = H.reopen(stored, index, turn_list, now_iso())
+            listed = gr.update(choices=H.choices(stored), value=None)
+            panel = P.render_sources_empty(engine.documents(), doc_ids)
+            paths = X.write_exports(opened, chat.documents()) or (None, None)
+            return stored, opened, messages(opened), None, panel, listed, *paths
+
+        reopen.click(
+            on_reopen, [store, past, turns, docs],
+            [store, turns, chatbot, view, sources, past, export_md, export_docx],
+        )
 
         for action in PANEL_ACTIONS:
 
@@ -229,15 +272,15 @@ def build_app(
 
         sources.scope(on_scope, view, [docs, sources], show_progress="hidden")
 
-        def on_rate(turn_list, removed, evt: gr.EventData, request: gr.Request):
+        def on_rate(turn_list, removed, stored, evt: gr.EventData, request: gr.Request):
             """有帮助/没帮助 under an answer: logged, and kept visible on that answer."""
             data = getattr(evt, "_data", None) or {}
             chat_value, new_turns, feedback = chat.rate(
                 turn_list, data.get("turn"), data.get("kind"), _session(request), bool(removed)
             )
-            return chat_value, new_turns, feedback
+            return chat_value, new_turns, feedback, H.keep(stored, new_turns)
 
-        sources.rate(on_rate, [turns, show_removed], [chatbot, turns, pending],
+        sources.rate(on_rate, [turns, show_removed, store], [chatbot, turns, pending, store],
                      show_progress="hidden")
 
         def on_comment(turn_list, feedback, evt: gr.EventData, request: gr.Request):
