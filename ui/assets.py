@@ -141,6 +141,10 @@ if (!window.__ragChatLinks) {
   function names() {  // Chinese accessible names for Gradio's own parts
     const log = document.querySelector('#rag-chat [role="log"]');
     if (log && log.getAttribute('aria-label') !== TEXT.chat) log.setAttribute('aria-label', TEXT.chat);
+    const examples = document.querySelector('#rag-chat .examples');
+    if (examples && examples.getAttribute('role') !== 'group') {  // buttons, not list items
+      examples.setAttribute('role', 'group'); examples.setAttribute('aria-label', TEXT.examples);
+    }
     document.querySelectorAll('#rag-chat button.example').forEach(function (b) {
       const label = TEXT.example + b.innerText.trim();
       if (b.getAttribute('aria-label') !== label) b.setAttribute('aria-label', label);
@@ -171,7 +175,7 @@ element.addEventListener('click', function (event) {
   });
 });
 element.addEventListener('keydown', function (event) {
-  const card = event.target.closest ? event.target.closest('.rag-card[role="button"]') : null;
+  const card = event.target.closest ? event.target.closest('.rag-card') : null;
   if (!card || event.target !== card || (event.key !== 'Enter' && event.key !== ' ')) return;
   event.preventDefault();
   if (card.classList.contains('is-collapsed')) {
@@ -218,6 +222,7 @@ def panel_js(max_question_chars: int) -> str:
         "saved": S.FEEDBACK_COMMENT_SAVED, "copy": S.LABEL_COPY, "copied": S.COPIED,
         "counter": S.COUNTER, "chat": S.LABEL_CHAT_LOG, "example": S.LABEL_EXAMPLE,
         "question": S.LABEL_QUESTION, "you": S.LABEL_YOU, "bot": S.LABEL_BOT,
+        "examples": S.LABEL_EXAMPLES,
     }
     return (
         PANEL_JS_TEMPLATE.replace("__TEXT__", json.dumps(text, ensure_ascii=False))
@@ -262,7 +267,7 @@ a.rag-cite:hover { background: var(--rag-blue); color: #fff !important; }
   border: 2px solid #c8d8f0; border-top-color: var(--rag-blue); border-radius: 50%; animation: rag-spin .8s linear infinite; }
 @keyframes rag-spin { to { transform: rotate(360deg); } }
 .rag-refusal { border-left: 4px solid var(--rag-amber); background: #fffaf0; padding: .55rem .8rem; border-radius: 6px; }
-.rag-refusal-head { font-weight: 600; color: #7c4a03; }
+.rag-refusal-head { font-weight: 600; color: #6b3f02; }
 .rag-reasons { margin-top: .35rem; color: #5b3a05; }
 .rag-reasons ul { margin: .2rem 0 0 1.2rem; padding: 0; }
 .rag-direct { font-size: 1.08rem; margin-bottom: .35rem; }
@@ -345,8 +350,14 @@ a.rag-act.is-rated { background: var(--rag-blue); border-color: var(--rag-blue);
 #rag-counter.is-over { color: #9b1c1c; font-weight: 700; }
 #rag-send { background: var(--rag-blue) !important; color: #fff !important; border-color: var(--rag-blue) !important; }
 #rag-send:hover { background: #163d70 !important; }
-#rag-question textarea::placeholder { color: #5f6b7a; opacity: 1; }
+#rag-question textarea::placeholder, .gradio-container input::placeholder, .gradio-container textarea::placeholder { color: #5f6b7a !important; opacity: 1; }
+#rag-past input, #rag-past input.border-none { color: #1f2937 !important; }
 #rag-new { white-space: nowrap; }
+#rag-chat .md.chatbot { opacity: 1 !important; }  /* Gradio dims earlier answers to 0.8: below AA */
+.gradio-container label.selected { background: var(--rag-blue) !important; border-color: var(--rag-blue) !important; }
+.gradio-container label.selected span { color: #fff !important; }
+.gradio-container span[data-testid="block-info"].has-info { color: #1e3a8a !important; }
+.gradio-container .info-text, .gradio-container .min_value, .gradio-container .max_value { color: #4b5563 !important; }
 #rag-script .wrap { flex-wrap: nowrap; gap: .25rem; }
 #rag-script label { padding: .15rem .6rem !important; min-width: 0 !important; }
 #rag-script input[type="radio"] { position: absolute; opacity: 0; width: 1px; height: 1px; margin: 0; }

@@ -1,7 +1,7 @@
 """The sources panel as HTML: passage cards, the whole-article view and the list of articles.
 
 On a desktop the panel sits beside the chat; on a phone it is a sheet over the chat (CSS in
-ui/assets.py) with a 返回对话 button. Cards are buttons for the keyboard (tabindex, role);
+ui/assets.py) with a 返回对话 button. Cards are reachable by keyboard (tabindex; Enter opens);
 clicks and keys reach Python through the panel's `data-action` attributes.
 """
 
@@ -104,7 +104,7 @@ def _card(
     )
     return (
         f'<article class="rag-card {state}" id="rag-card-{turn}-{kind}-{n}" tabindex="0" '
-        f'role="button" aria-label="{esc(label)}" '
+        f'aria-label="{esc(label)}" '
         f'data-action="{action}" data-turn="{turn}" data-n="{n}">'
         f'<div class="rag-card-head"><span class="rag-badge">{esc(badge)}</span>'
         f'{_title_html(document, chunk, script, "span")}</div>'
