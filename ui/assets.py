@@ -157,8 +157,12 @@ if (!window.__ragChatLinks) {
     if (box && box.getAttribute('aria-label') !== TEXT.question) box.setAttribute('aria-label', TEXT.question);
     count();
   }
-  new MutationObserver(function () { requestAnimationFrame(names); })
-    .observe(document.body, {childList: true, subtree: true, characterData: true});
+  let named = false;  // at most one pass per frame, however many mutations
+  new MutationObserver(function () {
+    if (named) return;
+    named = true;
+    requestAnimationFrame(function () { named = false; names(); });
+  }).observe(document.body, {childList: true, subtree: true, characterData: true});
   names();
 }
 element.addEventListener('click', function (event) {

@@ -51,7 +51,10 @@ def run(index_dir: Path, questions: tuple[str, ...] = QUESTIONS) -> list[dict]:
                 rows = []
                 for question in questions:
                     page.locator("#rag-new").click()  # each question on its own, no follow-up
-                    page.wait_for_timeout(200)
+                    page.wait_for_function(
+                        "() => !document.querySelector('#rag-chat [data-testid=\"bot\"]')",
+                        timeout=30_000,
+                    )
                     times = ask(page, question)
                     rows.append(
                         {

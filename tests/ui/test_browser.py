@@ -155,7 +155,7 @@ def last_bot(page):
     return page.locator("#rag-chat [data-testid='bot']").last
 
 
-def test_empty_screen_has_examples_and_an_example_can_be_asked(app, server):
+def test_empty_screen_has_examples_and_an_example_can_be_asked(app, server, tmp_path):
     page, _, _ = app
     if not os.environ.get("UI_E2E_INDEX"):  # the server built the missing index, and said so
         assert S.STATUS_BUILDING in server[3].read_text(encoding="utf-8")
@@ -166,6 +166,8 @@ def test_empty_screen_has_examples_and_an_example_can_be_asked(app, server):
     page.get_by_text(S.EXAMPLE_QUESTIONS[0], exact=True).first.click()
     page.wait_for_function("() => window.__ragTimes.done !== null", timeout=60_000)
     assert S.EXAMPLE_QUESTIONS[0] in page.inner_text("#rag-chat")
+    last_bot(page).locator(".rag-done").wait_for(timeout=10_000)
+    save_screenshot(page, tmp_path, "screenshot-direct.png")  # the first example: a direct answer
 
 
 def test_answer_streams_and_a_citation_opens_with_the_span_highlighted(app, server, tmp_path):
