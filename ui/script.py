@@ -25,8 +25,9 @@ def _converter(config: str) -> opencc.OpenCC:
 
 
 def to_simplified(text: str) -> str:
-    """Any Chinese text in Simplified characters."""
-    return _converter("t2s").convert(text) if text else text
+    """Any Chinese text in Simplified characters (`tw2s`: Taiwan-standard 推動著 becomes 推动着,
+    which plain `t2s` leaves as 推动著)."""
+    return _converter("tw2s").convert(text) if text else text
 
 
 def to_traditional(text: str) -> str:

@@ -22,6 +22,7 @@ def test_traditional_output_uses_one_standard():
     assert "爲" not in mixed and mixed.count("為") == 2
     assert scripts.convert("以大數據爲代表", "traditional") == "以大數據為代表"
     assert scripts.convert("數據", "simplified") == "数据"
+    assert scripts.to_simplified("推動著社會，成效顯著") == "推动着社会，成效显著"
     assert scripts.convert("數據", "original") == "數據"
 
 
