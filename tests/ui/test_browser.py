@@ -68,7 +68,7 @@ SEEDS = Scenario(
     follow_up="那广东是怎么做的？",
     follow_up_query="广东数字政府建设中如何保障数据安全？",
     unrelated="家常红烧肉应该怎么做？需要哪些调料？",
-    list_question="数字政府建设面临哪些现实困境？",
+    list_question="数字政府建设存在哪些问题？",
     other_script="数字政府建设面临哪些现实困境？",
 )
 
@@ -449,10 +449,11 @@ def test_list_answer_is_a_numbered_list(app, server, tmp_path):
     page, _, _ = app
     ask(page, server[2].list_question)
     answer = last_bot(page)
-    if answer.locator(".rag-answer").count():
-        items = answer.locator("ol.rag-items li")
-        if items.count():
-            assert items.first.evaluate("e => getComputedStyle(e.parentElement).listStyleType") == "decimal"
+    items = answer.locator(".rag-answer ol.rag-items li")
+    if not server[2].markup_question:  # on the seeds this question is answered as a list
+        assert items.count() >= 2
+    if items.count():
+        assert items.first.evaluate("e => getComputedStyle(e.parentElement).listStyleType") == "decimal"
     save_screenshot(page, tmp_path, "screenshot-list.png")
 
 
