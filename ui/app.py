@@ -7,16 +7,21 @@ import sys
 
 import gradio as gr
 
+from rag.answer.validate import QuestionError, validate_question
 from rag.library.admin import admin_enabled
 from rag.settings import Settings
+from ui import export as X
+from ui import history as H
+from ui import panel as P
 from ui import render as R
 from ui import strings as S
-from ui.assets import CSS, FONT_STACK, MONO_STACK, PANEL_JS
-from ui.chat import Chat
+from ui.assets import CSS, FONT_STACK, MONO_STACK, panel_js
+from ui.chat import Chat, messages
 from ui.engine import FAILED, READY, Engine
-from ui.logs import Logs
+from ui.logs import Logs, now_iso
 
-PANEL_ACTIONS = ("cite", "related", "article", "back")
+PANEL_ACTIONS = ("cite", "related", "article", "back", "original")
+READY_WAIT_SECONDS = 600.0  # a question asked while the index loads waits this long for it
 ADMIN_POLL_S = 3.0  # how often an open chat looks for articles the admin page added or removed
 
 
@@ -60,7 +65,7 @@ def build_app(
     engine: Engine, settings: Settings, logs: Logs | None = None, chat: Chat | None = None
 ) -> gr.Blocks:
     """The chat page over `engine`; logs go to `settings.data_dir` unless `logs` is given."""
-    chat = chat or Chat(engine, logs or Logs(settings.data_dir))
+    chat = chat or Chat(engine, logs or Logs(settings.data_dir), ready_wait=READY_WAIT_SECONDS)
     choices = _doc_choices(engine)
     kind, message = engine.status()
     watch = admin_enabled(settings.data_dir)  # the admin page can change the articles
@@ -68,15 +73,24 @@ def build_app(
         turns = gr.State([])
         view = gr.State(None)
         pending = gr.State(None)
+        store = gr.BrowserState(H.empty(), storage_key=H.STORAGE_KEY)  # survives a reload
         with gr.Row(elem_id="rag-top", equal_height=True):
             gr.HTML(
-                f"<div><h1>{R.esc(S.APP_TITLE)}</h1><p>{R.esc(S.APP_SUBTITLE)}</p></div>",
+                f"<div><h1>{R.esc(S.APP_TITLE)}</h1><p>{R.esc(S.APP_SUBTITLE)}</p></div>"
+                f'<button type="button" class="rag-open-sheet">{R.esc(S.LABEL_OPEN_SHEET)}</button>',
                 elem_id="rag-header",
                 scale=3,
             )
-            status = gr.HTML(R.render_status(kind, message), elem_id="rag-status", scale=2)
+            script = gr.Radio(
+                choices=list(S.SCRIPT_CHOICES), value="auto", label=S.LABEL_HEADER_SCRIPT,
+                show_label=False, container=False, elem_id="rag-script", scale=0, min_width=150,
+            )
+            new_chat = gr.Button(
+                S.LABEL_NEW_CHAT, scale=0, min_width=72, size="sm", elem_id="rag-new"
+            )
+        status = gr.HTML(R.render_status(kind, message), elem_id="rag-status")
         with gr.Row(equal_height=False):
-            with gr.Column(scale=6, min_width=420):
+            with gr.Column(scale=6, min_width=320, elem_id="rag-main"):
                 chatbot = gr.Chatbot(
                     label=S.LABEL_CHAT,
                     show_label=False,
@@ -86,11 +100,12 @@ def build_app(
                     examples=[{"text": q} for q in S.EXAMPLE_QUESTIONS],
                     latex_delimiters=[],
                     buttons=[],
-                    feedback_options=("Like", "Dislike"),
+                    feedback_options=None,  # our own 有帮助/没帮助 under each finished answer
                     layout="bubble",
                 )
-                with gr.Row(equal_height=True):
+                with gr.Row(equal_height=True, elem_id="rag-ask"):
                     question = gr.Textbox(
+                        label=S.LABEL_QUESTION,
                         show_label=False,
                         placeholder=S.PLACEHOLDER_QUESTION,
                         lines=1,
@@ -100,20 +115,9 @@ def build_app(
                         autofocus=True,
                     )
                     send = gr.Button(
-                        S.LABEL_SEND, variant="primary", scale=1, min_width=80, elem_id="rag-send"
+                        S.LABEL_SEND, variant="primary", scale=1, min_width=72, elem_id="rag-send"
                     )
-                    new_chat = gr.Button(S.LABEL_NEW_CHAT, scale=1, min_width=80, elem_id="rag-new")
-                with gr.Row(visible=False, elem_id="rag-feedback") as feedback_row:
-                    thanks = gr.Markdown(elem_id="rag-thanks")
-                    comment = gr.Textbox(
-                        label=S.LABEL_COMMENT,
-                        placeholder=S.PLACEHOLDER_COMMENT,
-                        scale=3,
-                        elem_id="rag-comment",
-                    )
-                    send_comment = gr.Button(
-                        S.LABEL_SUBMIT_COMMENT, scale=1, elem_id="rag-send-comment"
-                    )
+                note = gr.HTML("", elem_id="rag-input-note")
                 with gr.Accordion(S.LABEL_SETTINGS, open=False, elem_id="rag-settings"):
                     docs = gr.CheckboxGroup(
                         choices=choices,
@@ -122,33 +126,49 @@ def build_app(
                         info=S.INFO_DOCS,
                         elem_id="rag-docs",
                     )
-                    with gr.Row():
-                        script = gr.Radio(
-                            choices=list(S.SCRIPT_CHOICES),
-                            value="original",
-                            label=S.LABEL_SCRIPT,
-                            info=S.INFO_SCRIPT,
-                            elem_id="rag-script",
-                        )
-                        top_k = gr.Slider(
-                            1, 10, value=min(10, settings.top_k), step=1,
-                            label=S.LABEL_TOP_K, info=S.INFO_TOP_K, elem_id="rag-top-k",
-                        )
+                    top_k = gr.Slider(
+                        1, 10, value=min(10, settings.top_k), step=1,
+                        label=S.LABEL_TOP_K, info=S.INFO_TOP_K, elem_id="rag-top-k",
+                    )
                     show_removed = gr.Checkbox(
                         value=False, label=S.LABEL_SHOW_REMOVED, info=S.INFO_SHOW_REMOVED,
                         elem_id="rag-show-removed",
                     )
-            with gr.Column(scale=5, min_width=360):
+                    with gr.Row(elem_id="rag-export"):
+                        export_md = gr.DownloadButton(
+                            S.LABEL_EXPORT_MD, value=None, size="sm", elem_id="rag-export-md"
+                        )
+                        export_docx = gr.DownloadButton(
+                            S.LABEL_EXPORT_DOCX, value=None, size="sm", elem_id="rag-export-docx"
+                        )
+                with gr.Accordion(S.LABEL_HISTORY, open=False, elem_id="rag-history"):
+                    with gr.Row(equal_height=True):
+                        past = gr.Dropdown(
+                            choices=[], value=None, label=S.LABEL_HISTORY, show_label=False,
+                            scale=4, elem_id="rag-past",
+                        )
+                        reopen = gr.Button(
+                            S.LABEL_OPEN_HISTORY, size="sm", scale=1, min_width=60,
+                            elem_id="rag-reopen",
+                        )
+            with gr.Column(scale=5, min_width=320, elem_id="rag-side"):
                 sources = gr.HTML(
-                    R.render_sources_empty(),
+                    P.render_sources_empty(engine.documents()),
                     label=S.LABEL_SOURCES,
                     elem_id="rag-sources",
-                    js_on_load=PANEL_JS,
+                    js_on_load=panel_js(engine.settings.max_question_chars),
                 )
         timer = gr.Timer(1.0, active=kind not in (READY, FAILED) or watch)
 
         def respond(message, turn_list, doc_ids, script_value, k, removed, request: gr.Request):
-            """Stream `Chat.respond`, leaving the panel as it is where it has no update."""
+            """Stream `Chat.respond`, leaving the panel as it is where it has no update; an
+            empty or too long question stays in the box with one note under it."""
+            try:
+                validate_question(message if isinstance(message, str) else "",
+                                  engine.settings.max_question_chars)
+            except QuestionError as problem:
+                yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), R.render_note(str(problem))
+                return
             for box, chat_value, new_turns, panel, new_view in chat.respond(
                 message, turn_list, doc_ids, script_value, k, _session(request), bool(removed)
             ):
@@ -158,15 +178,24 @@ def build_app(
                     new_turns,
                     gr.skip() if panel is None else panel,
                     gr.skip() if new_view is None else new_view,
+                    "",
                 )
 
+        def exports(turn_list, stored):
+            """The conversation as Markdown and .docx behind the two download buttons, and
+            kept in the browser."""
+            paths = X.write_exports(turn_list, chat.documents())
+            return (*(paths if paths else (None, None)), H.keep(stored, turn_list))
+
+        after_outputs = [export_md, export_docx, store]
+
         ask_inputs = [question, turns, docs, script, top_k, show_removed]
-        ask_outputs = [question, chatbot, turns, sources, view]
+        ask_outputs = [question, chatbot, turns, sources, view, note]
         # One listener for Enter and the button: no second question while one is answered.
         gr.on(
             [question.submit, send.click], respond, ask_inputs, ask_outputs,
             show_progress="hidden", trigger_mode="once", concurrency_id="ask",
-        )
+        ).then(exports, [turns, store], after_outputs, show_progress="hidden")
 
         def pick_example(evt: gr.SelectData):
             """The text of the example question that was clicked."""
@@ -175,14 +204,44 @@ def build_app(
 
         chatbot.example_select(pick_example, None, question).then(
             respond, ask_inputs, ask_outputs, show_progress="hidden", concurrency_id="ask"
+        ).then(exports, [turns, store], after_outputs, show_progress="hidden")
+
+        def reset(doc_ids, turn_list, stored):
+            """A new conversation: empty chat, state and panel; the old one goes to the list."""
+            panel = P.render_sources_empty(engine.documents(), doc_ids)
+            stored = H.archive(stored, turn_list, now_iso())
+            listed = gr.update(choices=H.choices(stored), value=None)
+            return [], [], None, panel, "", "", None, None, stored, listed
+
+        reset_outputs = [
+            chatbot, turns, view, sources, question, note, export_md, export_docx, store, past
+        ]
+        new_chat.click(reset, [docs, turns, store], reset_outputs)
+        chatbot.clear(reset, [docs, turns, store], reset_outputs)
+
+        def restore(stored):
+            """After a reload: the open conversation and the list, from the browser."""
+            stored = H.normalise(stored)
+            turn_list = H.load_turns(stored["current"])
+            listed = gr.update(choices=H.choices(stored), value=None)
+            return turn_list, messages(turn_list), listed
+
+        demo.load(restore, store, [turns, chatbot, past], show_progress="hidden")
+
+        def on_reopen(stored, index, turn_list, doc_ids):
+            """Open an earlier conversation from the list (the open one is kept there)."""
+            if index is None:
+                return (gr.skip(),) * 8
+            stored, opened = H.reopen(stored, index, turn_list, now_iso())
+            listed = gr.update(choices=H.choices(stored), value=None)
+            panel = P.render_sources_empty(engine.documents(), doc_ids)
+            paths = X.write_exports(opened, chat.documents()) or (None, None)
+            return stored, opened, messages(opened), None, panel, listed, *paths
+
+        reopen.click(
+            on_reopen, [store, past, turns, docs],
+            [store, turns, chatbot, view, sources, past, export_md, export_docx],
         )
-
-        def reset():
-            """A new conversation: empty chat, state and panel."""
-            return [], [], None, R.render_sources_empty(), gr.update(visible=False), ""
-
-        new_chat.click(reset, None, [chatbot, turns, view, sources, feedback_row, question])
-        chatbot.clear(reset, None, [chatbot, turns, view, sources, feedback_row, question])
 
         for action in PANEL_ACTIONS:
 
@@ -198,46 +257,63 @@ def build_app(
             listen(on_action, [turns, script, view], [sources, view], show_progress="hidden")
 
         script.change(chat.panel, [turns, view, script], sources, show_progress="hidden")
+        script.change(
+            chat.rescript, [turns, script, show_removed], [chatbot, turns], show_progress="hidden"
+        )
         show_removed.change(
             chat.show_removed, [turns, show_removed], [chatbot, turns], show_progress="hidden"
         )
 
-        def on_like(turn_list, evt: gr.LikeData, request: gr.Request):
-            """Log a 👍/👎 and offer the optional comment box."""
-            text, feedback = chat.like(turn_list, evt.index, evt.liked, _session(request))
-            shown = gr.update(visible=feedback is not None)
-            return text, feedback, shown, gr.update(value="", visible=True), gr.update(visible=True)
+        def on_scope(current, evt: gr.EventData):
+            """只查这篇 / 查全部文章 in the article list: the search scope and the list."""
+            data = getattr(evt, "_data", None) or {}
+            ids = [d for _, d in _doc_choices(engine)]
+            chosen = [data["doc"]] if data.get("doc") in ids else ids
+            if current:  # a conversation is open: the list is not on screen, keep the panel
+                return chosen, gr.skip()
+            return chosen, P.render_sources_empty(engine.documents(), chosen)
 
-        chatbot.like(on_like, [turns], [thanks, pending, feedback_row, comment, send_comment])
+        sources.scope(on_scope, view, [docs, sources], show_progress="hidden")
 
-        def on_comment(turn_list, feedback, text, request: gr.Request):
-            """Log the comment on the last 👍/👎 and close the comment box."""
-            saved = chat.comment(turn_list, feedback, text, _session(request))
-            if not saved:
-                return gr.skip(), gr.skip(), gr.skip()
-            return saved, gr.update(value="", visible=False), gr.update(visible=False)
+        def on_rate(turn_list, removed, stored, evt: gr.EventData, request: gr.Request):
+            """有帮助/没帮助 under an answer: logged, and kept visible on that answer."""
+            data = getattr(evt, "_data", None) or {}
+            chat_value, new_turns, feedback = chat.rate(
+                turn_list, data.get("turn"), data.get("kind"), _session(request), bool(removed)
+            )
+            return chat_value, new_turns, feedback, H.keep(stored, new_turns)
 
-        for trigger in (send_comment.click, comment.submit):
-            trigger(on_comment, [turns, pending, comment], [thanks, comment, send_comment])
+        sources.rate(on_rate, [turns, show_removed, store], [chatbot, turns, pending, store],
+                     show_progress="hidden")
+
+        def on_comment(turn_list, feedback, evt: gr.EventData, request: gr.Request):
+            """The comment typed in the box beside the rated answer, logged with its rating."""
+            data = getattr(evt, "_data", None) or {}
+            chat.comment(turn_list, feedback, str(data.get("text") or "")[:2000], _session(request))
+
+        sources.comment(on_comment, [turns, pending], None, show_progress="hidden")
 
         shown = gr.State([doc_id for _, doc_id in choices])
 
-        def refresh(last, chosen):
-            """Banner and article choices from the engine (new articles come in selected);
-            stop polling once it settled, unless the admin page may change the library."""
+        def refresh(last, chosen, current):
+            """Banner, article choices and list from the engine (new articles come in
+            selected); stop polling once it settled, unless the admin page may change the
+            library."""
             state, text = engine.status()
             settled = state in (READY, FAILED)
             options = _doc_choices(engine)
             ids = [d for _, d in options]
-            boxes = gr.skip()
+            boxes = library = gr.skip()
             if settled and ids != list(last or []):
                 keep = set(chosen or []) | (set(ids) - set(last or []))
                 boxes = gr.update(choices=options, value=[d for d in ids if d in keep])
+                if not current:  # no conversation open: the article list is on screen
+                    library = P.render_sources_empty(engine.documents())
             poll = gr.Timer(value=ADMIN_POLL_S, active=True) if settled and watch else (
                 gr.Timer(active=not settled))
-            return R.render_status(state, text), boxes, poll, ids if settled else last
+            return R.render_status(state, text), boxes, poll, ids if settled else last, library
 
-        refresh_io = ([shown, docs], [status, docs, timer, shown])
+        refresh_io = ([shown, docs, view], [status, docs, timer, shown, sources])
         timer.tick(refresh, *refresh_io, show_progress="hidden")
         if kind not in (READY, FAILED) or watch:
             demo.load(refresh, *refresh_io, show_progress="hidden")

@@ -51,14 +51,19 @@ def run(index_dir: Path, questions: tuple[str, ...] = QUESTIONS) -> list[dict]:
                 rows = []
                 for question in questions:
                     page.locator("#rag-new").click()  # each question on its own, no follow-up
-                    page.wait_for_timeout(200)
+                    page.wait_for_function(
+                        "() => !document.querySelector('#rag-chat [data-testid=\"bot\"]')",
+                        timeout=30_000,
+                    )
                     times = ask(page, question)
+                    refused = page.locator("#rag-chat .rag-refusal").count() > 0
                     rows.append(
                         {
                             "question": question,
                             "first_ms": round(times["first"], 1),
                             "full_ms": round(times["done"], 1),
                             "streamed": bool(times["streamed"]),
+                            "refused": refused,
                         }
                     )
                 browser.close()
@@ -71,8 +76,10 @@ def summary(rows: list[dict]) -> dict:
     """Median and maximum of both timings."""
     first = [r["first_ms"] for r in rows]
     full = [r["full_ms"] for r in rows]
+    answered = [r["first_ms"] for r in rows if not r.get("refused")] or [0.0]
     return {
         "questions": len(rows),
+        "answers_first_token_median_ms": round(statistics.median(answered), 1),
         "first_token_median_ms": round(statistics.median(first), 1),
         "first_token_max_ms": max(first),
         "full_answer_median_ms": round(statistics.median(full), 1),
@@ -92,12 +99,14 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"rows": rows, "summary": result}, ensure_ascii=False, indent=2))
         return 0
     for row in rows:
-        print(f"{row['first_ms']:8.0f} ms {row['full_ms']:8.0f} ms  {row['question']}")
+        kind = "refusal" if row.get("refused") else "answer "
+        print(f"{row['first_ms']:8.0f} ms {row['full_ms']:8.0f} ms  {kind}  {row['question']}")
     print(
         f"median: first token {result['first_token_median_ms']:.0f} ms, "
         f"full answer {result['full_answer_median_ms']:.0f} ms "
         f"(max {result['first_token_max_ms']:.0f} / {result['full_answer_max_ms']:.0f} ms, "
-        f"{result['questions']} questions)"
+        f"{result['questions']} questions); answers only: first text median "
+        f"{result['answers_first_token_median_ms']:.0f} ms"
     )
     return 0
 

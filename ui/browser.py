@@ -24,7 +24,8 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
 ]
-VIEWPORT = {"width": 1440, "height": 960}
+VIEWPORT = {"width": 1440, "height": 900}  # desktop
+PHONE = {"width": 390, "height": 844}
 
 # Records, in the page, when the latest question's first answer text and its full answer
 # appear: `window.__ragMark()` before sending, then read `window.__ragTimes`.
@@ -110,9 +111,10 @@ def launch_browser(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
 
 
-def open_app(browser, url: str, requests: list[str]):
-    """A fresh page on the app, recording every request URL, once the engine is ready."""
-    page = browser.new_page(viewport=VIEWPORT, locale="zh-CN")
+def open_app(browser, url: str, requests: list[str], viewport: dict | None = None, **options):
+    """A fresh page (its own context: empty localStorage) on the app, recording every
+    request URL, once the engine is ready; `options` go to `Browser.new_page`."""
+    page = browser.new_page(viewport=viewport or VIEWPORT, locale="zh-CN", **options)
     page.on("request", lambda request: requests.append(request.url))
     page.goto(url)
     page.wait_for_selector("#rag-chat")

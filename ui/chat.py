@@ -18,7 +18,9 @@ from collections.abc import Callable, Iterator, Sequence
 from rag.answer.base import GeneratorError, GeneratorTimeout
 from rag.answer.prompts import ERROR_LLM_DEADLINE, ERROR_LLM_UNAVAILABLE
 from rag.answer.validate import QuestionError, validate_question
+from ui import panel as P
 from ui import render as R
+from ui import script as scripts
 from ui import strings as S
 from ui.engine import Engine, EngineNotReady
 from ui.logs import Logs, now_iso
@@ -26,6 +28,7 @@ from ui.logs import Logs, now_iso
 log = logging.getLogger(__name__)
 
 SCRIPT_VALUES = {value for _, value in S.SCRIPT_CHOICES}
+READY_WAIT = 0.0  # seconds a question asked while the index loads waits for it (app: longer)
 STREAM_STEPS = 12  # an answer streams in about this many pieces
 STREAM_MIN_CHARS = 4
 STREAM_DELAY = 0.03  # seconds between pieces
@@ -59,12 +62,17 @@ def backend_message(problem: GeneratorError) -> str:
     return ERROR_LLM_UNAVAILABLE.format(detail=str(problem)[:80])
 
 
-def render_turn(turn: dict, show_removed: bool = False) -> str:
-    """The finished chat HTML of an answered or refused turn."""
+def render_turn(turn: dict, show_removed: bool = False, documents=None) -> str:
+    """The finished chat HTML of an answered or refused turn, in the turn's display script,
+    with its measured time and its rating."""
     answer = turn["answer"]
+    script, rating = turn.get("shown_script", "original"), turn.get("rating", "")
     if answer.refused:
-        return R.render_refusal(answer, turn["turn"], show_removed)
-    return R.render_answer(answer, turn["turn"], show_removed=show_removed)
+        return R.render_refusal(answer, turn["turn"], show_removed, script, rating)
+    return R.render_answer(
+        answer, turn["turn"], show_removed=show_removed, script=script,
+        seconds=turn.get("seconds"), documents=documents, rating=rating,
+    )
 
 
 def stream_cuts(total: int, steps: int = STREAM_STEPS) -> list[int]:
@@ -82,12 +90,19 @@ class Chat:
         logs: Logs,
         stream_delay: float = STREAM_DELAY,
         sleep: Callable[[float], None] = time.sleep,
+        ready_wait: float = READY_WAIT,
     ) -> None:
-        """`stream_delay` seconds pass between streamed pieces (0 in tests)."""
+        """`stream_delay` seconds pass between streamed pieces (0 in tests); a question asked
+        while the index loads waits up to `ready_wait` seconds for it instead of failing."""
         self.engine = engine
         self.logs = logs
         self.stream_delay = stream_delay
         self.sleep = sleep
+        self.ready_wait = ready_wait
+
+    def documents(self) -> dict:
+        """The indexed articles by id (empty until the engine is ready)."""
+        return {d.doc_id: d for d in self.engine.documents()}
 
     # ------------------------------------------------------------ asking
 
@@ -127,9 +142,22 @@ class Chat:
             "time": now_iso(),
             "html": R.render_pending(),
             "answer": None,
+            "script": scripts.detect_script(shown),
         }
+        turn["shown_script"] = scripts.resolve(script, turn["script"])
         turns.append(turn)
         yield "", messages(turns), turns, None, None
+        if self.ready_wait > 0 and not self.engine.ready_event.is_set():
+            # Queued, not lost: answered as soon as the index is ready.
+            turn["html"] = R.render_pending(S.PENDING_LOADING)
+            yield "", messages(turns), turns, None, None
+            self.engine.ready_event.wait(self.ready_wait)
+            turn["html"] = R.render_pending()
+            settings = turn["settings"] = self._settings(doc_ids, script, top_k)
+            if doc_ids is not None and not list(doc_ids):  # chosen before the list was filled
+                doc_ids = None
+                settings = turn["settings"] = self._settings(None, script, top_k)
+        started = time.perf_counter()
         try:
             question = validate_question(text, self.engine.settings.max_question_chars)
             if doc_ids is not None and not list(doc_ids) and self.engine.ready:
@@ -140,6 +168,7 @@ class Chat:
             ]
             scope = None if settings["doc_ids"] == "all" else list(doc_ids or [])
             answer = self.engine.ask(question, scope, int(top_k), history=history)
+            turn["seconds"] = time.perf_counter() - started
             turn["query"] = answer.trace.query if answer.trace else question
         except (QuestionError, EngineNotReady) as problem:
             yield self._fail(turns, turn, str(problem), session)
@@ -157,16 +186,18 @@ class Chat:
         if answer.refused:
             view["kind"] = "related"
             view["n"] = 0
-            turn.update(outcome="refusal", html=render_turn(turn, show_removed))
+            turn.update(outcome="refusal", html=render_turn(turn, show_removed, self.documents()))
         else:
             turn["outcome"] = "answer"
             sources = self.panel(turns, view, script)
             for shown_chars in stream_cuts(R.answer_length(answer)):
-                turn["html"] = R.render_answer(answer, turn["turn"], shown=shown_chars)
+                turn["html"] = R.render_answer(
+                    answer, turn["turn"], shown=shown_chars, script=turn["shown_script"]
+                )
                 yield "", messages(turns), turns, sources, view
                 sources = None
                 self.sleep(self.stream_delay)
-            turn["html"] = render_turn(turn, show_removed)
+            turn["html"] = render_turn(turn, show_removed, self.documents())
         self.logs.audit(turn, session)
         yield "", messages(turns), turns, self.panel(turns, view, script), view
 
@@ -176,8 +207,38 @@ class Chat:
         turns = list(turns or [])
         for turn in turns:
             if turn.get("outcome") in ("answer", "refusal") and turn.get("answer") is not None:
-                turn["html"] = render_turn(turn, bool(show))
+                turn["html"] = render_turn(turn, bool(show), self.documents())
         return messages(turns), turns
+
+    def rescript(
+        self, turns: Sequence[dict] | None, script: str, show: bool = False
+    ) -> tuple[list[dict], list[dict]]:
+        """The header's 简/繁 switch: every finished turn re-rendered in the script it now
+        resolves to (auto: the question's own); returns `(chat messages, turns)`."""
+        turns = list(turns or [])
+        for turn in turns:
+            turn["shown_script"] = scripts.resolve(script, turn.get("script", "simplified"))
+        return self.show_removed(turns, show)
+
+    def rate(
+        self, turns: Sequence[dict] | None, turn_number: object, rating: object,
+        session: str = "", show: bool = False,
+    ) -> tuple[list[dict], list[dict], dict | None]:
+        """有帮助/没帮助 on turn `turn_number` ("up" | "down"): logged at once, kept on the
+        turn so it stays shown; returns `(chat messages, turns, pending feedback)`."""
+        turns = list(turns or [])
+        turn = _turn(turns, turn_number)
+        if turn is None or rating not in ("up", "down") or turn.get("answer") is None or (
+            turn.get("outcome") not in ("answer", "refusal")
+        ):
+            return messages(turns), turns, None
+        feedback_id = uuid.uuid4().hex[:12]
+        self.logs.feedback(turn, rating, "", feedback_id, session)
+        turn["rating"] = rating
+        turn["html"] = render_turn(turn, bool(show), self.documents())
+        return messages(turns), turns, {
+            "feedback_id": feedback_id, "turn": turn["turn"], "rating": rating
+        }
 
     def _fail(self, turns: list[dict], turn: dict, message: str, session: str):
         """Turn `turn` into a friendly error message, audit it, and give the final update."""
@@ -188,23 +249,28 @@ class Chat:
     # ------------------------------------------------------------ sources panel
 
     def panel(self, turns: Sequence[dict], view: dict | None, script: str) -> str:
-        """The sources panel for `view` in display `script`."""
-        script = script if script in SCRIPT_VALUES else "original"
+        """The sources panel for `view` in display `script` (auto: the question's script)."""
         if not view:
-            return R.render_sources_empty()
+            return P.render_sources_empty(self.engine.documents())
         turn = _turn(turns, view.get("turn"))
         answer = turn.get("answer") if turn else None
         if answer is None:
-            return R.render_sources_gone()
+            return P.render_sources_gone()
+        known = SCRIPT_VALUES | {scripts.ORIGINAL}
+        script = scripts.resolve(script if script in known else None, turn.get("script", ""))
+        original = bool(view.get("original"))
         n = int(view.get("n") or 0)
         if view.get("mode") == "article":
             target = _target(answer, view.get("kind"), n)
             document = self.engine.document(target[0].doc_id) if target else None
             if document is None:
-                return R.render_sources_gone()
+                return P.render_sources_gone()
             chunk, spans = target
-            return R.render_article(document, chunk, spans, script, turn["turn"])
-        return R.render_sources(answer, turn["turn"], turn["question"], script, active=n or None)
+            return P.render_article(document, chunk, spans, script, turn["turn"], original)
+        return P.render_sources(
+            answer, turn["turn"], turn["question"], script, active=n or None,
+            documents=self.documents(), original=original,
+        )
 
     def open_view(
         self, turns: Sequence[dict], script: str, action: str, turn: object, n: object,
@@ -222,6 +288,10 @@ class Chat:
         elif action == "article":
             kind = "related" if kind == "related" else "citation"
             view = {"turn": turn_number, "mode": "article", "kind": kind, "n": number}
+        elif action == "original":  # the one-click switch: articles as written, or converted
+            if not current or current.get("turn") != turn_number:
+                return self.panel(turns, current, script), current
+            view = {**current, "original": not current.get("original")}
         else:  # back to the cards, keeping the one that was open
             keep = current or {}
             same = keep.get("turn") == turn_number
@@ -231,6 +301,8 @@ class Chat:
                 "kind": keep.get("kind", "citation") if same else "citation",
                 "n": keep.get("n", 0) if same else 0,
             }
+            if same and keep.get("original"):
+                view["original"] = True
         return self.panel(turns, view, script), view
 
     # ------------------------------------------------------------ feedback

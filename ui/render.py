@@ -9,11 +9,12 @@ Offsets are document offsets (card offsets for `meta` chunks), as in `rag.types`
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 
 from rag.answer.prompts import RELATED_LABEL
-from rag.ingest.normalize import to_simplified, to_traditional
 from rag.types import Answer, Chunk, Citation, Document, Hit
+from ui import script as scripts
 from ui import strings as S
 
 SCRIPTS = ("original", "simplified", "traditional")
@@ -26,12 +27,8 @@ def esc(text: object) -> str:
 
 
 def convert(text: str, script: str) -> str:
-    """Text in the display script: "original" keeps it, else OpenCC to 简体 or 繁體."""
-    if script == "simplified":
-        return to_simplified(text)
-    if script == "traditional":
-        return to_traditional(text)
-    return text
+    """Text in the display script: "original" keeps it, else 简体 or 繁體 (one standard)."""
+    return scripts.convert(text, script)
 
 
 def chunk_base(chunk: Chunk) -> int:
@@ -94,6 +91,101 @@ MARK = '<mark class="rag-mark">'
 RANGE = '<span class="rag-range">'
 
 
+# The articles' own footnote markers ("[3]"), shown unlike the answer's citation badges.
+FOOTNOTE = re.compile(r"\[\d{1,3}\]")
+FOOTNOTE_TAG = '<sup class="rag-fn">'
+
+# Inline SVG icons (no emoji: without an emoji font they show as boxes).
+# The chat's sanitiser drops `viewBox`, so the 24-unit drawings are scaled by a group.
+_SVG = (
+    '<svg class="rag-svg" width="16" height="16" aria-hidden="true" focusable="false" '
+    'fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" '
+    'stroke-linejoin="round"><g transform="scale(0.6667)">{}</g></svg>'
+)
+ICON_UP = _SVG.format('<path d="M7 10v11H3V10h4z"/><path d="M7 10l4-8a3 3 0 0 1 3 3v4h6a2 2 0 0 1 2 2.3l-1.4 8A2 2 0 0 1 18.6 21H7"/>')
+ICON_DOWN = _SVG.format('<path d="M17 14V3h4v11h-4z"/><path d="M17 14l-4 8a3 3 0 0 1-3-3v-4H4a2 2 0 0 1-2-2.3l1.4-8A2 2 0 0 1 5.4 3H17"/>')
+ICON_COPY = _SVG.format('<rect x="9" y="9" width="12" height="12" rx="2"/><path d="M5 15H4a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1h10a1 1 0 0 1 1 1v1"/>')
+ICON_INFO = _SVG.format('<circle cx="12" cy="12" r="10"/><path d="M12 16v-5"/><path d="M12 8h.01"/>')
+ICON_WARN = _SVG.format('<path d="M10.3 3.9L1.8 18a2 2 0 0 0 1.7 3h17a2 2 0 0 0 1.7-3L13.7 3.9a2 2 0 0 0-3.4 0z"/><path d="M12 9v4"/><path d="M12 17h.01"/>')
+
+
+def icon(svg: str) -> str:
+    """An icon in the flow of text."""
+    return f'<span class="rag-icon">{svg}</span>'
+
+
+# ---------------------------------------------------------------- titles and references
+
+
+def display_title(document: Document | None, chunk: Chunk | None = None) -> tuple[str, bool]:
+    """(title, derived): the article's title, and whether it was derived from the text
+    because the article has no title line."""
+    if document is not None:
+        return document.title or document.doc_id, bool(document.title_derived)
+    return (chunk.title if chunk else ""), False
+
+
+def meta_line(document: Document | None, script: str = "original") -> str:
+    """作者 · date · 来源 of an article, as far as known ("" when nothing is)."""
+    if document is None:
+        return ""
+    bits = []
+    if document.authors:
+        bits.append(S.META_AUTHORS.format(authors="、".join(document.authors)))
+    if document.date:
+        bits.append(S.ARTICLE_META.format(date=document.date))
+    if document.source:
+        bits.append(S.ARTICLE_SOURCE.format(source=document.source))
+    return convert(" · ".join(bits), script)
+
+
+def reference_line(
+    n: int, chunk: Chunk, document: Document | None, script: str = "original"
+) -> str:
+    """One numbered reference as plain text: `[n] 《title》，author，date，section`."""
+    title, derived = display_title(document, chunk)
+    parts = [f"[{n}] 《{convert(title, script)}》" + (S.TITLE_DERIVED_SHORT if derived else "")]
+    if document is not None and document.authors:
+        parts.append(convert("、".join(document.authors), script))
+    if document is not None and document.date:
+        parts.append(document.date)
+    parts.append(convert(section_label(chunk.section), script))
+    return "，".join(parts)
+
+
+def answer_lines(answer: Answer, script: str = "original") -> list[str]:
+    """The answer as plain text lines: the direct line, numbered items, the rest, each
+    sentence followed by its [n] markers."""
+    lines: list[str] = []
+    prose: list[str] = []
+    items = 0
+    for sentence in answer.sentences:
+        text = convert(sentence.text, script) + "".join(f"[{n}]" for n in sentence.citations)
+        if sentence.role == "direct":
+            lines.append(text)
+        elif sentence.role == "item":
+            items += 1
+            lines.append(f"{items}. {text}")
+        else:
+            prose.append(text)
+    if prose:
+        lines.append("".join(prose))
+    if answer.refused or not answer.sentences:
+        lines.insert(0, convert(answer.text, script))
+    return lines
+
+
+def reference_lines(
+    answer: Answer, documents: Mapping[str, Document] | None = None, script: str = "original"
+) -> list[str]:
+    """The numbered reference list of an answer (empty for a refusal)."""
+    documents = documents or {}
+    return [
+        reference_line(c.n, c.chunk, documents.get(c.chunk.doc_id), script)
+        for c in answer.citations
+    ]
+
+
 # ---------------------------------------------------------------- chat messages
 
 
@@ -102,22 +194,27 @@ def render_question(question: str) -> str:
     return f'<div class="rag-q">{esc(question)}</div>'
 
 
-def render_pending() -> str:
-    """The assistant bubble while the passages are being retrieved."""
-    return f'<div class="rag-msg rag-pending"><span class="rag-dots"></span>{esc(S.PENDING)}</div>'
+def render_pending(message: str = S.PENDING) -> str:
+    """The assistant bubble while the passages are being retrieved (or the index loads)."""
+    return f'<div class="rag-msg rag-pending"><span class="rag-dots"></span>{esc(message)}</div>'
 
 
 def render_error(message: str) -> str:
     """A friendly error in the chat (never a traceback)."""
     return (
-        f'<div class="rag-msg rag-error rag-done"><span class="rag-icon">⚠</span>'
+        f'<div class="rag-msg rag-error rag-done">{icon(ICON_WARN)}'
         f"{esc(message)}</div>"
     )
 
 
-def _cite_link(turn: int, citation: Citation | None, n: int) -> str:
+def render_note(message: str) -> str:
+    """The one note under the question box (empty or too long question): replaced, never stacked."""
+    return f'<div class="rag-note" role="alert">{icon(ICON_WARN)}{esc(message)}</div>'
+
+
+def _cite_link(turn: int, citation: Citation | None, n: int, script: str = "original") -> str:
     """The [n] link in the chat; its href names the turn and citation."""
-    title = S.CITE_TITLE.format(n=n, title=citation.chunk.title if citation else "")
+    title = S.CITE_TITLE.format(n=n, title=convert(citation.chunk.title, script) if citation else "")
     return f'<a class="rag-cite" href="#rag-cite-{turn}-{n}" title="{esc(title)}">[{n}]</a>'
 
 
@@ -126,14 +223,61 @@ def answer_length(answer: Answer) -> int:
     return sum(len(s.text) for s in answer.sentences)
 
 
-def render_answer(
-    answer: Answer, turn: int, shown: int | None = None, show_removed: bool = False
+def _copy_text(lines: Sequence[str]) -> str:
+    """The hidden plain text the copy button copies, one span per line (chat HTML is one line)."""
+    spans = "".join(f'<span class="rag-copyline">{esc(line)}</span>' for line in lines)
+    return f'<div class="rag-copytext" aria-hidden="true">{spans}</div>'
+
+
+def render_actions(
+    answer: Answer,
+    turn: int,
+    documents: Mapping[str, Document] | None = None,
+    script: str = "original",
+    rating: str = "",
 ) -> str:
-    """A cited answer; `shown` characters of it while streaming, all of it when None.
+    """Copy, 有帮助 and 没帮助 under a finished answer or refusal; a given rating stays shown."""
+    lines = answer_lines(answer, script)
+    references = reference_lines(answer, documents, script)
+    if references:
+        lines += ["", S.REFERENCES_HEADING, *references]
+
+    def rate(kind: str, svg: str, label: str) -> str:
+        state = " is-rated" if rating == kind else ""
+        return (
+            f'<a class="rag-act rag-rate rag-{kind}{state}" href="#rag-{kind}-{turn}" '
+            f'title="{esc(label)}" aria-label="{esc(label)}">{svg}</a>'
+        )
+
+    rated = (
+        f'<span class="rag-rated">{esc(S.RATED[rating])}</span>' if rating in S.RATED else ""
+    )
+    return (
+        f'<div class="rag-actions"><a class="rag-act rag-copy" href="#rag-copy-{turn}" '
+        f'title="{esc(S.COPY_TITLE)}" aria-label="{esc(S.COPY_TITLE)}">{ICON_COPY}'
+        f"<span>{esc(S.LABEL_COPY)}</span></a>"
+        f"{rate('up', ICON_UP, S.RATE_UP)}{rate('down', ICON_DOWN, S.RATE_DOWN)}{rated}"
+        f"</div>{_copy_text(lines)}"
+    )
+
+
+def render_answer(
+    answer: Answer,
+    turn: int,
+    shown: int | None = None,
+    show_removed: bool = False,
+    script: str = "original",
+    seconds: float | None = None,
+    documents: Mapping[str, Document] | None = None,
+    rating: str = "",
+) -> str:
+    """A cited answer in display `script`; `shown` characters of it while streaming, all of
+    it when None.
 
     Each [n] is a link `#rag-cite-<turn>-<n>` that opens citation n in the sources panel;
     a sentence's links appear once the sentence is complete. What the grounding guard
-    removed is shown only with `show_removed` (the evaluators' toggle).
+    removed is shown only with `show_removed` (the evaluators' toggle). `seconds` is the
+    measured answering time (the pipeline's own total when not given).
     """
     by_n = {c.n: c for c in answer.citations}
     budget = answer_length(answer) if shown is None else max(0, shown)
@@ -145,9 +289,9 @@ def render_answer(
         text = sentence.text[:budget]
         # A sentence the grounding guard could not verify (when it marks instead of removing).
         kind = "rag-sent" if getattr(sentence, "supported", True) else "rag-sent rag-unsupported"
-        piece = f'<span class="{kind}">{esc(text)}</span>'
+        piece = f'<span class="{kind}">{esc(convert(text, script))}</span>'
         if len(text) == len(sentence.text):
-            piece += "".join(_cite_link(turn, by_n.get(n), n) for n in sentence.citations)
+            piece += "".join(_cite_link(turn, by_n.get(n), n, script) for n in sentence.citations)
         if sentence.role == "direct":
             parts.append(f'<div class="rag-direct"><strong>{piece}</strong></div>')
         elif sentence.role == "item":
@@ -159,18 +303,24 @@ def render_answer(
         parts.insert(0 if not parts or "rag-direct" not in parts[0] else 1,
                      f'<ol class="rag-items">{"".join(items)}</ol>')
     caveat = (
-        f'<div class="rag-caveat"><span class="rag-icon">ⓘ</span>{esc(answer.caveat)}</div>'
+        f'<div class="rag-caveat" role="note">{icon(ICON_INFO)}'
+        f'<span class="rag-caveat-label">{esc(S.CAVEAT_LABEL)}</span>'
+        f"{esc(convert(answer.caveat, script))}</div>"
         if answer.caveat else ""
     ) + render_notice(answer)
     if shown is not None:
         parts.append('<span class="rag-cursor"></span>')
         return f'<div class="rag-msg rag-answer rag-streaming">{caveat}{"".join(parts)}</div>'
-    seconds = answer.timings_ms.get("total", 0.0) / 1000
+    if seconds is None:
+        seconds = answer.timings_ms.get("total", 0.0) / 1000
     generator = S.GENERATOR_LABELS.get(answer.generator, answer.generator)
-    foot = S.ANSWER_FOOTER.format(generator=generator, count=len(answer.citations), seconds=seconds)
+    foot = S.ANSWER_FOOTER.format(
+        generator=generator, count=len(answer.citations), seconds=S.format_seconds(seconds)
+    )
     return (
         f'<div class="rag-msg rag-answer rag-done">{caveat}<div class="rag-body">{"".join(parts)}</div>'
-        f'{render_guard_notice(answer, show_removed)}<div class="rag-foot">{esc(foot)}</div></div>'
+        f'{render_guard_notice(answer, show_removed)}<div class="rag-foot">{esc(foot)}</div>'
+        f"{render_actions(answer, turn, documents, script, rating)}</div>"
     )
 
 
@@ -178,7 +328,7 @@ def render_notice(answer: Answer) -> str:
     """A small note on how the answer was made (the extractive fallback says so here)."""
     if not answer.notice:
         return ""
-    return f'<div class="rag-notice"><span class="rag-icon">ⓘ</span>{esc(answer.notice)}</div>'
+    return f'<div class="rag-notice">{icon(ICON_INFO)}{esc(answer.notice)}</div>'
 
 
 def render_guard_notice(answer: Answer, show_removed: bool = False) -> str:
@@ -195,13 +345,19 @@ def render_guard_notice(answer: Answer, show_removed: bool = False) -> str:
     return f'<details class="rag-guard"><summary>{esc(summary)}</summary><ul>{items}</ul></details>'
 
 
-def render_refusal(answer: Answer, turn: int, show_removed: bool = False) -> str:
-    """A refusal: its own look, then the nearest passages as 可能相关 links."""
+def render_refusal(
+    answer: Answer,
+    turn: int,
+    show_removed: bool = False,
+    script: str = "original",
+    rating: str = "",
+) -> str:
+    """A refusal: its own look, the gate's reasons, then the nearest passages as 可能相关 links."""
     items = "".join(
         f'<li><a class="rag-rel" href="#rag-rel-{turn}-{i}" '
-        f'title="{esc(S.RELATED_TITLE.format(title=hit.chunk.title))}">'
-        f'《{esc(hit.chunk.title)}》<span class="rag-rel-path"> › '
-        f"{esc(section_label(hit.chunk.section))}</span></a></li>"
+        f'title="{esc(S.RELATED_TITLE.format(title=convert(hit.chunk.title, script)))}">'
+        f'《{esc(convert(hit.chunk.title, script))}》<span class="rag-rel-path"> › '
+        f"{esc(convert(section_label(hit.chunk.section), script))}</span></a></li>"
         for i, hit in enumerate(answer.related, start=1)
     )
     related = (
@@ -210,157 +366,16 @@ def render_refusal(answer: Answer, turn: int, show_removed: bool = False) -> str
         if items
         else ""
     )
-    reasons = "".join(f"<li>{esc(reason)}</li>" for reason in answer.reasons)
+    reasons = "".join(f"<li>{esc(convert(reason, script))}</li>" for reason in answer.reasons)
     why = (
         f'<div class="rag-reasons"><span class="rag-reasons-label">{esc(S.REFUSAL_REASONS)}</span>'
         f'<ul>{reasons}</ul></div>' if reasons else ""
     )
     return (
         f'<div class="rag-msg rag-refusal rag-done"><div class="rag-refusal-head">'
-        f'<span class="rag-icon">ⓘ</span>{esc(answer.text)}</div>{why}{related}'
-        f"{render_guard_notice(answer, show_removed)}</div>"
-    )
-
-
-# ---------------------------------------------------------------- sources panel
-
-
-def _query_block(question: str, query: str) -> str:
-    """The searched query, marked when it was rewritten from the conversation."""
-    if query and query != question:
-        return (
-            f'<div class="rag-query rag-rewritten"><span class="rag-query-label">'
-            f'{esc(S.QUERY_REWRITTEN)}</span><q class="rag-query-text">{esc(query)}</q></div>'
-        )
-    return (
-        f'<div class="rag-query"><span class="rag-query-label">{esc(S.QUERY_LABEL)}</span>'
-        f'<q class="rag-query-text">{esc(query or question)}</q></div>'
-    )
-
-
-def _card(
-    kind: str,
-    turn: int,
-    n: int,
-    badge: str,
-    chunk: Chunk,
-    spans: Sequence[Span],
-    script: str,
-    state: str,
-) -> str:
-    """One passage card: badge, title, heading path, passage with marks, article button."""
-    passage = layered_html(chunk.text, chunk_base(chunk), [(MARK, spans)], script)
-    action = "cite" if kind == "citation" else "related"
-    return (
-        f'<article class="rag-card {state}" id="rag-card-{turn}-{kind}-{n}" '
-        f'data-action="{action}" data-turn="{turn}" data-n="{n}">'
-        f'<div class="rag-card-head"><span class="rag-badge">{esc(badge)}</span>'
-        f'<span class="rag-title">《{esc(convert(chunk.title, script))}》</span></div>'
-        f'<div class="rag-path">{esc(convert(section_label(chunk.section), script))}</div>'
-        f'<div class="rag-passage">{passage}</div>'
-        f'<div class="rag-card-foot"><button type="button" class="rag-open-article" '
-        f'data-action="article" data-kind="{kind}" data-turn="{turn}" data-n="{n}">'
-        f"{esc(S.VIEW_ARTICLE)}</button></div></article>"
-    )
-
-
-def _state(active: int | None, n: int) -> str:
-    """Card state: the active one open, the others collapsed; all open when none is active."""
-    if not active:
-        return "is-open"
-    return "is-active" if active == n else "is-collapsed"
-
-
-def render_sources(
-    answer: Answer,
-    turn: int,
-    question: str = "",
-    script: str = "original",
-    active: int | None = None,
-) -> str:
-    """The sources of one turn: the (rewritten) query, then citation or 可能相关 cards.
-
-    For an answer, citation `active` (default 1) is open with its supporting spans marked;
-    for a refusal, the related passages are listed (`active` opens one of them).
-    """
-    head = _query_block(question or answer.question, answer.trace.query if answer.trace else answer.question)
-    if answer.refused:
-        label = (
-            f'<div class="rag-panel-label rag-related-label">{esc(RELATED_LABEL)}'
-            f'<span class="rag-panel-note">{esc(S.REFUSAL_HINT)}</span></div>'
-        )
-        cards = "".join(
-            _card("related", turn, i, RELATED_LABEL, hit.chunk, (), script, _state(active, i))
-            for i, hit in enumerate(answer.related, start=1)
-        )
-        return (
-            f'<div class="rag-sources rag-sources-refusal" data-turn="{turn}">'
-            f"{head}{label}{cards}</div>"
-        )
-    chosen = active if active in {c.n for c in answer.citations} else 1
-    label = f'<div class="rag-panel-label">{esc(S.SOURCE_ANSWER_LABEL)}</div>'
-    cards = "".join(
-        _card("citation", turn, c.n, f"[{c.n}]", c.chunk, c.spans, script, _state(chosen, c.n))
-        for c in answer.citations
-    )
-    return (
-        f'<div class="rag-sources" data-turn="{turn}" data-active="{chosen}">'
-        f"{head}{label}{cards}</div>"
-    )
-
-
-def render_sources_empty() -> str:
-    """The sources panel before the first question."""
-    return f'<div class="rag-sources rag-sources-empty"><p>{esc(S.SOURCES_EMPTY)}</p></div>'
-
-
-def render_sources_gone() -> str:
-    """The sources panel when a link points at a turn that no longer exists."""
-    return f'<div class="rag-sources rag-sources-empty"><p>{esc(S.SOURCE_GONE)}</p></div>'
-
-
-# ---------------------------------------------------------------- whole article
-
-
-def _article_meta(document: Document, script: str) -> str:
-    """Date and source of an article, when it has them."""
-    bits = []
-    if document.date:
-        bits.append(S.ARTICLE_META.format(date=document.date))
-    if document.source:
-        bits.append(S.ARTICLE_SOURCE.format(source=document.source))
-    if not bits:
-        return ""
-    return f'<div class="rag-article-meta">{esc(convert("　".join(bits), script))}</div>'
-
-
-def render_article(
-    document: Document,
-    chunk: Chunk,
-    spans: Sequence[Span] = (),
-    script: str = "original",
-    turn: int = 0,
-) -> str:
-    """The whole article, the cited passage tinted, its supporting spans marked, and an
-    anchor `#rag-focus` at the first span (the passage start when there is none)."""
-    bar = (
-        f'<div class="rag-article-bar"><button type="button" class="rag-back" data-action="back" '
-        f'data-turn="{turn}" data-n="0">{esc(S.BACK_TO_SOURCES)}</button>'
-        f'<span class="rag-article-title">《{esc(convert(document.title, script))}》</span></div>'
-    )
-    path = f'<div class="rag-path">{esc(convert(section_label(chunk.section), script))}</div>'
-    if chunk.kind == "meta":
-        layers = [(RANGE, [(0, len(chunk.text))]), (MARK, spans)]
-        card = layered_html(chunk.text, 0, layers, script, focus=0)
-        body = f'<div class="rag-meta-card">{card}</div>' + esc(convert(document.text, script))
-    else:
-        focus = min((s for s, _ in spans), default=chunk.start)
-        body = layered_html(
-            document.text, 0, [(RANGE, [(chunk.start, chunk.end)]), (MARK, spans)], script, focus
-        )
-    return (
-        f'<div class="rag-article">{bar}{_article_meta(document, script)}{path}'
-        f'<div class="rag-article-body">{body}</div></div>'
+        f'{icon(ICON_INFO)}{esc(convert(answer.text, script))}</div>{why}{related}'
+        f"{render_guard_notice(answer, show_removed)}"
+        f"{render_actions(answer, turn, None, script, rating)}</div>"
     )
 
 

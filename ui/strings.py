@@ -6,20 +6,21 @@ APP_TITLE = "政务问答"
 APP_SUBTITLE = "基于数字政府建设文章的问答助手：每个回答都标注出处，可点击 [1] [2] 查看原文依据。"
 
 # Controls
-LABEL_QUESTION = "问题"
+LABEL_QUESTION = "输入问题"
 PLACEHOLDER_QUESTION = "请输入问题，按 Enter 发送"
+COUNTER = "{count}/{limit} 字"
 LABEL_SEND = "发送"
 LABEL_NEW_CHAT = "新对话"
-LABEL_SETTINGS = "检索设置"
-LABEL_DOCS = "检索范围（文章）"
-INFO_DOCS = "默认检索全部文章；取消勾选可缩小范围。"
-LABEL_SCRIPT = "出处文字显示"
-INFO_SCRIPT = "原文保持文章原有的简繁体；也可统一为简体或繁體。"
-SCRIPT_CHOICES = (("原文", "original"), ("简体", "simplified"), ("繁體", "traditional"))
+LABEL_SETTINGS = "设置"
+LABEL_DOCS = "查找范围（文章）"
+INFO_DOCS = "默认在全部文章中查找；取消勾选可缩小范围。"
+LABEL_SCRIPT = "简繁"
+INFO_SCRIPT = "回答和出处默认与提问的简繁体一致；也可统一为简体或繁體。"
+SCRIPT_CHOICES = (("自动", "auto"), ("简", "simplified"), ("繁", "traditional"))
 LABEL_SHOW_REMOVED = "显示被删除的内容"
 INFO_SHOW_REMOVED = "供评估人员核查：在大模型生成的回答下方列出因无法在资料中核实而被删除的句子及原因。"
-LABEL_TOP_K = "检索段落数"
-INFO_TOP_K = "每个问题检索的段落数量；越多越全面，越少越聚焦。"
+LABEL_TOP_K = "参考段落数量"
+INFO_TOP_K = "回答每个问题时参考的原文段落数；越多越全面，越少越聚焦。"
 LABEL_CHAT = "对话"
 LABEL_SOURCES = "出处"
 LABEL_COMMENT = "补充意见（可选）"
@@ -41,10 +42,10 @@ CHAT_PLACEHOLDER = (
 
 # Chat messages
 PENDING = "正在检索相关段落……"
-CITE_HINT = "点击编号可在右侧查看原文出处"
-ANSWER_FOOTER = "{generator} · 依据 {count} 处出处 · 用时 {seconds:.1f} 秒 · " + CITE_HINT
+CITE_HINT = "点击编号可查看原文出处"
+ANSWER_FOOTER = "{generator} · 依据 {count} 处出处 · 用时 {seconds} 秒 · " + CITE_HINT
 GENERATOR_LABELS = {
-    "extractive": "抽取式回答",
+    "extractive": "摘录原文作答",
     "openai": "大模型生成（已核对出处）",
     "transformers": "本地模型生成（已核对出处）",
 }
@@ -58,7 +59,7 @@ SOURCES_EMPTY = (
     "提问后，回答中的 [1]、[2] 等编号可以点击，"
     "这里会显示对应的原文段落，并高亮支持回答的句子。"
 )
-QUERY_LABEL = "检索问题"
+QUERY_LABEL = "按此查找"
 QUERY_REWRITTEN = "已结合上一轮对话理解为"
 VIEW_ARTICLE = "查看全文并定位"
 BACK_TO_SOURCES = "← 返回出处"
@@ -82,8 +83,57 @@ ERROR_NO_DOCS = "请至少选择一篇文章作为检索范围。"
 ERROR_INTERNAL = "抱歉，处理这个问题时出现了意外错误，请稍后再试或换个问法。"
 
 # Feedback
-FEEDBACK_THANKS_UP = "感谢反馈 👍！如愿意，可以在下方补充说明。"
-FEEDBACK_THANKS_DOWN = "感谢反馈 👎！能否告诉我们哪里不对？"
+FEEDBACK_THANKS_UP = "感谢反馈！如愿意，可以补充说明。"
+FEEDBACK_THANKS_DOWN = "感谢反馈！能否告诉我们哪里不对？"
 FEEDBACK_COMMENT_SAVED = "已收到您的意见，谢谢！"
 FEEDBACK_NOTHING = "这条消息没有可评价的回答。"
 REFUSAL_REASONS = "原因："
+
+# Answers: actions, references, timing
+LABEL_COPY = "复制"
+COPY_TITLE = "复制回答和参考资料"
+COPIED = "已复制"
+RATE_UP = "有帮助"
+RATE_DOWN = "没帮助"
+RATED = {"up": "已评价：有帮助", "down": "已评价：没帮助"}
+REFERENCES_HEADING = "参考资料："
+CAVEAT_LABEL = "请注意："
+TITLE_DERIVED = "标题取自正文首句（原文无标题）"
+TITLE_DERIVED_SHORT = "（标题取自正文）"
+META_AUTHORS = "作者：{authors}"
+PENDING_LOADING = "系统正在加载资料，就绪后会自动回答这个问题……"
+
+
+def format_seconds(seconds: float) -> str:
+    """A duration as shown under an answer: 0.35 秒, 1.2 秒 (never a rounded-away 0.0)."""
+    seconds = max(0.0, float(seconds))
+    return f"{seconds:.2f}" if seconds < 1 else f"{seconds:.1f}"
+
+
+# Sources panel, phones and scripts
+SHOW_ORIGINAL = "显示原文"
+SHOW_CONVERTED = "显示转换后的文字"
+CLOSE_SHEET = "← 返回对话"
+LIBRARY_LABEL = "已收录的文章"
+LIBRARY_HINT = "可以只在某一篇文章中查找："
+SCOPE_ONE = "只查这篇"
+SCOPE_ALL = "查全部文章"
+SCOPE_NOW = "当前只在《{title}》中查找"
+LABEL_HEADER_SCRIPT = "简繁显示"
+
+# Conversations: export and history
+LABEL_EXPORT_MD = "导出 Markdown"
+LABEL_EXPORT_DOCX = "导出 Word"
+LABEL_HISTORY = "历史对话"
+LABEL_OPEN_HISTORY = "打开"
+HISTORY_EMPTY = "（还没有历史对话）"
+EXPORT_TITLE = "政务问答 对话记录"
+EXPORT_QUESTION = "问："
+EXPORT_ANSWER = "答："
+LABEL_CLOSE = "关闭"
+LABEL_CHAT_LOG = "对话记录"
+LABEL_EXAMPLE = "示例问题："
+LABEL_YOU = "您的问题："
+LABEL_BOT = "回答："
+LABEL_OPEN_SHEET = "文章与出处"
+LABEL_EXAMPLES = "示例问题"

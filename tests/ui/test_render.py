@@ -9,8 +9,9 @@ from html.parser import HTMLParser
 import pytest
 
 from rag.answer.prompts import REFUSAL, RELATED_LABEL
-from rag.ingest.normalize import to_simplified, to_traditional
+from ui.script import to_simplified, to_traditional
 from rag.types import Answer, AnswerSentence, Chunk, Citation, Document
+from ui import panel as P
 from ui import render as R
 
 pytestmark = pytest.mark.unit
@@ -66,7 +67,7 @@ def test_streaming_answer_matches_golden(answer, golden):
 
 
 def test_sources_panel_matches_golden(answer, golden):
-    html = R.render_sources(answer, turn=3, question="那广东呢？", script="original", active=2)
+    html = P.render_sources(answer, turn=3, question="那广东呢？", script="original", active=2)
     golden("sources.html", html + "\n")
     tags = parse(html)
     assert tags.marks == ["成立由省長任組長的“數字政府”改革建設工作領導小組,制定總體規劃。", "群眾辦事只需登錄一個平臺,減少了跑腿次數。"]
@@ -76,7 +77,7 @@ def test_sources_panel_matches_golden(answer, golden):
 
 def test_refusal_matches_golden(refusal, golden):
     chat = R.render_refusal(refusal, turn=0)
-    panel = R.render_sources(refusal, turn=0)
+    panel = P.render_sources(refusal, turn=0)
     golden("refusal.html", chat + "\n" + panel + "\n")
     assert "rag-refusal" in chat and "rag-answer" not in chat
     assert REFUSAL in chat and RELATED_LABEL in chat and RELATED_LABEL in panel
@@ -85,7 +86,7 @@ def test_refusal_matches_golden(refusal, golden):
 
 def test_article_view_matches_golden(article, answer, golden):
     citation = answer.citations[0]
-    html = R.render_article(article, citation.chunk, citation.spans, "simplified", turn=3)
+    html = P.render_article(article, citation.chunk, citation.spans, "simplified", turn=3)
     golden("article.html", html + "\n")
     assert html.index('id="rag-focus"') < html.index('<mark class="rag-mark">')
     assert parse(html).marks == [to_simplified(article.text[slice(*citation.spans[0])])]
@@ -125,8 +126,8 @@ def test_article_text_with_markup_is_shown_as_text(article, chunks, answer):
     for html in (
         R.render_answer(cited, 0),
         R.render_answer(cited, 0, shown=5),
-        R.render_sources(cited, 0, question=EVIL),
-        R.render_article(evil, chunk, ((start, end),)),
+        P.render_sources(cited, 0, question=EVIL),
+        P.render_article(evil, chunk, ((start, end),)),
         R.render_refusal(dataclasses.replace(cited, refused=True, related=()), 0),
     ):
         tags = parse(html).tags
@@ -145,7 +146,7 @@ def test_attribute_values_cannot_break_out():
 @pytest.mark.parametrize("script", ["original", "simplified", "traditional"])
 def test_highlight_survives_script_conversion(answer, script):
     citation = answer.citations[0]
-    html = R.render_sources(answer, 0, script=script)
+    html = P.render_sources(answer, 0, script=script)
     span = citation.chunk.text[
         citation.spans[0][0] - citation.chunk.start : citation.spans[0][1] - citation.chunk.start
     ]
@@ -176,8 +177,8 @@ def test_meta_chunk_highlights_within_the_card(article):
         sentences=(AnswerSentence("作者：张三", (1,)),),
         citations=(Citation(1, chunk, ((0, 5),)),),
     )
-    assert parse(R.render_sources(cited, 0)).marks == ["作者：张三"]
-    article_html = R.render_article(article, chunk, ((0, 5),))
+    assert parse(P.render_sources(cited, 0)).marks == ["作者：张三"]
+    article_html = P.render_article(article, chunk, ((0, 5),))
     assert parse(article_html).marks == ["作者：张三"] and "rag-meta-card" in article_html
 
 
@@ -191,7 +192,7 @@ def test_unknown_script_keeps_original():
 
 
 def test_empty_and_status_panels_are_plain():
-    assert "提问后" in R.render_sources_empty()
+    assert "提问后" in P.render_sources_empty()
     assert R.render_status("failed", "<b>x</b>") == '<div class="rag-status rag-status-failed">&lt;b&gt;x&lt;/b&gt;</div>'
 
 
@@ -202,7 +203,7 @@ def test_lookup_helpers(answer, refusal):
 
 def test_document_title_in_article_is_converted(article, answer):
     c = answer.citations[1]
-    html = R.render_article(article, c.chunk, c.spans, "simplified")
+    html = P.render_article(article, c.chunk, c.spans, "simplified")
     assert "《广东数字政府改革实践》" in html and "发布时间：2023-01-05" in html
     assert isinstance(article, Document)
 
@@ -219,7 +220,7 @@ def test_generated_answer_shows_the_generator_and_hides_what_the_guard_removed(a
     golden("answer_guarded.html", html + "\n")
     assert "大模型生成" in html and "已删除 1 句" in html
     assert "<b>999</b>" not in html and "&lt;b&gt;999&lt;/b&gt;" in html  # escaped
-    assert "抽取式回答" in R.render_answer(answer, turn=4)
+    assert "摘录原文作答" in R.render_answer(answer, turn=4)
     assert "rag-guard" not in R.render_answer(answer, turn=4, show_removed=True)
     refused = dataclasses.replace(guarded, refused=True, text=REFUSAL, sentences=(), citations=())
     assert "rag-guard" not in R.render_refusal(refused, turn=4)
