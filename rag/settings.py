@@ -63,6 +63,11 @@ class Settings:
     # Serving
     host: str = "127.0.0.1"
     port: int = 7860
+    # Server limits (ui/; see SECURITY.md): checked before anything is logged, kept or echoed
+    max_request_bytes: int = 256_000  # one HTTP request body to the chat server
+    max_comment_chars: int = 1000  # one feedback comment
+    max_session_turns: int = 50  # turns kept per browser session (older ones are dropped)
+    max_sessions: int = 1000  # browser sessions whose state the server keeps
 
     def replace(self, **changes) -> "Settings":
         return dataclasses.replace(self, **changes)
@@ -70,12 +75,15 @@ class Settings:
 
 _FIELDS = {f.name: f for f in fields(Settings)}
 _URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/\s]+@")
+# `user:password@host` without a scheme (a mistyped llm_base_url still carries its secret)
+_BARE_CREDENTIALS = re.compile(r"(?<![\w.%+\-/:@])[\w.%~+\-]+:[^\s@/'\"]+@(?=[\w\[])")
 
 
 def redact_credentials(text: str) -> str:
     """`text` with the user:password of every URL in it replaced by `***`, so that a
-    `llm_base_url` like http://user:secret@host/v1 never reaches a message, log or report."""
-    return _URL_CREDENTIALS.sub(r"\1***@", text)
+    `llm_base_url` like http://user:secret@host/v1 (or user:secret@host/v1) never reaches a
+    message, log or report."""
+    return _BARE_CREDENTIALS.sub("***@", _URL_CREDENTIALS.sub(r"\1***@", text))
 
 
 def _coerce(key: str, value: object) -> object:
@@ -142,6 +150,7 @@ def load_settings(
         values[key] = _coerce(key, value)
     settings = Settings(**values)
     _check(settings)
+    _check_server_limits(settings)
     return settings
 
 
@@ -180,3 +189,10 @@ def _check(settings: Settings) -> None:
         )
     if not 1 <= settings.port <= 65535:
         raise SettingsError(f"port={settings.port} must be between 1 and 65535")
+
+
+def _check_server_limits(settings: Settings) -> None:
+    """The chat server's size limits must be positive (0 or less would refuse everything)."""
+    for key in ("max_request_bytes", "max_comment_chars", "max_session_turns", "max_sessions"):
+        if getattr(settings, key) < 1:
+            raise SettingsError(f"{key}={getattr(settings, key)} must be at least 1")
