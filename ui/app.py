@@ -2,20 +2,40 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 
 import gradio as gr
+from starlette.middleware import Middleware
 
-from rag.settings import Settings
+from rag.settings import Settings, redact_credentials
 from ui import render as R
 from ui import strings as S
 from ui.assets import CSS, FONT_STACK, MONO_STACK, PANEL_JS
 from ui.chat import Chat
 from ui.engine import FAILED, READY, Engine
+from ui.limits import RequestLimits
 from ui.logs import Logs
 
 PANEL_ACTIONS = ("cite", "related", "article", "back")
+# The upload policy, in one place: the chat page takes no files, so `/gradio_api/upload` is
+# refused (403) and Gradio's `max_file_size` is 0. A page that needs uploads (the admin
+# page) launches with its own limit in bytes: `launch(..., upload_max_bytes=N)`.
+CHAT_UPLOAD_MAX_BYTES = 0
+QUEUE_CONCURRENCY = 8  # events run at once; answers themselves go through the engine's lock
+
+
+class ArticlePicker(gr.CheckboxGroup):
+    """The article filter. Its values are checked by `Chat.respond` against the index that is
+    loaded *now*, not against the choice list frozen into the page when it was built (empty
+    while the index loads), so that API clients can name real articles without `/refresh`."""
+
+    is_template = True  # rendered by the browser as the plain CheckboxGroup
+
+    def preprocess(self, payload):
+        """The chosen ids as given (checked later, with a Chinese message)."""
+        return list(payload or [])
 
 
 def theme() -> gr.themes.Base:
@@ -112,7 +132,7 @@ def build_app(
                         S.LABEL_SUBMIT_COMMENT, scale=1, elem_id="rag-send-comment"
                     )
                 with gr.Accordion(S.LABEL_SETTINGS, open=False, elem_id="rag-settings"):
-                    docs = gr.CheckboxGroup(
+                    docs = ArticlePicker(
                         choices=choices,
                         value=[doc_id for _, doc_id in choices],
                         label=S.LABEL_DOCS,
@@ -208,10 +228,13 @@ def build_app(
         chatbot.like(on_like, [turns], [thanks, pending, feedback_row, comment, send_comment])
 
         def on_comment(turn_list, feedback, text, request: gr.Request):
-            """Log the comment on the last 👍/👎 and close the comment box."""
+            """Log the comment on the last 👍/👎 and close the comment box (a refused one,
+            too long, stays in the box with the reason)."""
             saved = chat.comment(turn_list, feedback, text, _session(request))
             if not saved:
                 return gr.skip(), gr.skip(), gr.skip()
+            if saved != S.FEEDBACK_COMMENT_SAVED:
+                return saved, gr.skip(), gr.skip()
             return saved, gr.update(value="", visible=False), gr.update(visible=False)
 
         for trigger in (send_comment.click, comment.submit):
@@ -233,22 +256,57 @@ def build_app(
     return demo
 
 
-def serve(settings: Settings, block: bool = True) -> int:
-    """Start the app on settings.host:port; the index is built (if missing) and loaded once."""
-    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-    engine = Engine(
-        settings,
-        log=lambda line: print(line, file=sys.stderr, flush=True),
-        api_key=os.environ.get(settings.llm_api_key_env),  # only an LLM generator uses it
-    ).start()
-    demo = build_app(engine, settings)
-    demo.queue(default_concurrency_limit=8)
-    print(f"rag serve: http://{settings.host}:{settings.port}", file=sys.stderr, flush=True)
+def launch(
+    demo: gr.Blocks,
+    settings: Settings,
+    block: bool = True,
+    upload_max_bytes: int = CHAT_UPLOAD_MAX_BYTES,
+) -> None:
+    """Serve `demo` on settings.host:port with the server limits: request bodies up to
+    `settings.max_request_bytes`, uploads only when `upload_max_bytes` > 0 (and then up to
+    that size), the state of at most `settings.max_sessions` sessions."""
+    demo.queue(default_concurrency_limit=QUEUE_CONCURRENCY)
+    limits = Middleware(
+        RequestLimits, max_bytes=settings.max_request_bytes, upload_max_bytes=upload_max_bytes
+    )
     demo.launch(
         server_name=settings.host,
         server_port=settings.port,
         prevent_thread_lock=not block,
         quiet=True,
+        max_file_size=max(0, upload_max_bytes),
+        state_session_capacity=settings.max_sessions,
+        app_kwargs={"middleware": [limits]},
         **launch_options(),
     )
+
+
+class RedactingFormatter(logging.Formatter):
+    """Server log lines (tracebacks included) with URL credentials redacted."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact_credentials(super().format(record))
+
+
+def configure_server_log() -> None:
+    """Warnings and errors of the app (e.g. a failed audit write) to stderr, redacted."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(RedactingFormatter("rag serve: %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(min(root.level or logging.WARNING, logging.WARNING))
+
+
+def serve(settings: Settings, block: bool = True) -> int:
+    """Start the app on settings.host:port; the index is built (if missing) and loaded once."""
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    configure_server_log()
+    engine = Engine(
+        settings,
+        log=lambda line: print(redact_credentials(line), file=sys.stderr, flush=True),
+        api_key=os.environ.get(settings.llm_api_key_env),  # only an LLM generator uses it
+    ).start()
+    demo = build_app(engine, settings)
+    print(f"rag serve: http://{settings.host}:{settings.port}", file=sys.stderr, flush=True)
+    launch(demo, settings, block=block)
     return 0
