@@ -150,3 +150,21 @@ def test_removed_sentences_are_printed_only_when_asked(built, capsys, monkeypatc
     kept = [c for c in data["checks"] if c["kept"]]
     assert kept and all(any(j["supported"] and j["score"] >= 0.8 for j in c["judged"]) for c in kept)
     assert {c["reason"] for c in data["checks"] if not c["kept"]} >= {"缺少依据：999、世界银行"}
+
+
+def test_serve_on_a_non_loopback_host_needs_public_and_says_what_is_exposed(
+    monkeypatch, tmp_path, capsys
+):
+    import ui.app
+
+    calls = []
+    monkeypatch.setattr(ui.app, "serve", lambda settings: calls.append(settings) or 0)
+    monkeypatch.setenv("RAG_EMBEDDER", "hash")
+    base = ["serve", "--port", "7999", "--index", str(tmp_path)]
+    assert main([*base, "--host", "0.0.0.0"]) == 2 and calls == []
+    assert "--public" in capsys.readouterr().err
+    assert main([*base, "--host", "::1"]) == 0 and main([*base, "--host", "localhost"]) == 0
+    capsys.readouterr()
+    assert main([*base, "--host", "0.0.0.0", "--public"]) == 0 and len(calls) == 3
+    err = capsys.readouterr().err
+    assert "0.0.0.0:7999" in err and "audit.jsonl" in err and "SECURITY.md" in err
