@@ -26,16 +26,14 @@ CHAT_UPLOAD_MAX_BYTES = 0
 QUEUE_CONCURRENCY = 8  # events run at once; answers themselves go through the engine's lock
 
 
-class ArticlePicker(gr.CheckboxGroup):
-    """The article filter. Its values are checked by `Chat.respond` against the index that is
-    loaded *now*, not against the choice list frozen into the page when it was built (empty
-    while the index loads), so that API clients can name real articles without `/refresh`."""
-
-    is_template = True  # rendered by the browser as the plain CheckboxGroup
-
-    def preprocess(self, payload):
-        """The chosen ids as given (checked later, with a Chinese message)."""
-        return list(payload or [])
+def check_at_request_time(picker: gr.CheckboxGroup) -> gr.CheckboxGroup:
+    """`picker` passing the chosen article ids through as given: `Chat.respond` checks them
+    against the index loaded *now* (with a Chinese message naming unknown ones), not against
+    the choice list frozen into the page when it was built (empty while the index loads), so
+    that API clients can name real articles without calling `/refresh` first. (An instance
+    override, not a subclass: Gradio writes a .pyi file next to every Component subclass.)"""
+    picker.preprocess = lambda payload: list(payload or [])
+    return picker
 
 
 def theme() -> gr.themes.Base:
@@ -132,13 +130,14 @@ def build_app(
                         S.LABEL_SUBMIT_COMMENT, scale=1, elem_id="rag-send-comment"
                     )
                 with gr.Accordion(S.LABEL_SETTINGS, open=False, elem_id="rag-settings"):
-                    docs = ArticlePicker(
+                    docs = gr.CheckboxGroup(
                         choices=choices,
                         value=[doc_id for _, doc_id in choices],
                         label=S.LABEL_DOCS,
                         info=S.INFO_DOCS,
                         elem_id="rag-docs",
                     )
+                    check_at_request_time(docs)
                     with gr.Row():
                         script = gr.Radio(
                             choices=list(S.SCRIPT_CHOICES),
