@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -50,6 +51,12 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds used so far by process `pid` (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def doc_ids(index_dir: Path) -> list[str]:
@@ -219,12 +226,13 @@ def main(argv: list[str] | None = None) -> int:
                 [QUESTIONS[(c + q) % len(QUESTIONS)] for q in range(args.questions)]
                 for c in range(args.clients)
             ]
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), cpu_s(process.pid)
             with ThreadPoolExecutor(max_workers=args.clients) as pool:
                 results = list(pool.map(
                     lambda plan: ask_all(api, ids, plan, args.top_k, args.refresh_first), plans
                 ))
             seconds = time.perf_counter() - start
+            server_cpu = cpu_s(process.pid) - cpu_start
             times = [t for r in results for t in r["times"]]
             errors = [e for r in results for e in r["errors"]]
             time.sleep(0.5)  # let the last audit lines land
@@ -238,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
                 "p50_s": round(statistics.median(times), 3),
                 "p95_s": round(percentile(times, 0.95), 3),
                 "max_s": round(max(times), 3),
+                "server_cpu_ms_per_request": round(1000 * server_cpu / len(times), 1),
+                "load_average_1min": round(os.getloadavg()[0], 1),
                 "audit": audit_check(data / "audit.jsonl", results),
                 "first_errors": errors[:5],
             }
@@ -268,6 +278,10 @@ def main(argv: list[str] | None = None) -> int:
         f"{load['requests']} requests in {load['seconds']} s: {load['req_per_s']} req/s, "
         f"p50 {load['p50_s']} s, p95 {load['p95_s']} s, max {load['max_s']} s, "
         f"errors {load['errors']}"
+    )
+    print(
+        f"server CPU: {load['server_cpu_ms_per_request']} ms per request "
+        f"(machine load average {load['load_average_1min']} on {os.cpu_count()} cores)"
     )
     audit = load["audit"]
     exactly_once = (

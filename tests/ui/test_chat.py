@@ -30,6 +30,7 @@ def run(chat, question, turns=(), doc_ids=None, script="original", top_k=5):
 
 
 def test_answer_streams_then_completes_with_citation_links(chat):
+    chat.stream_steps = 12  # the replay in pieces, when asked for
     updates, (box, chat_messages, turns, panel, view) = run(chat, ANSWERABLE)
     assert box == ""
     assert "rag-pending" in updates[0][1][-1]["content"]  # the question shows at once
@@ -226,6 +227,16 @@ def test_while_loading_the_message_is_about_loading_not_the_article_choice(tmp_p
 
 
 # ------------------------------------------------------------ hostile input and faults (issue 11)
+
+
+def test_a_finished_answer_is_shown_at_once_without_an_artificial_replay(tiny_engine, tmp_path):
+    from ui.logs import Logs
+
+    naps = []
+    chat = Chat(tiny_engine, Logs(tmp_path), sleep=naps.append)
+    updates, (_, chat_messages, *_) = run(chat, ANSWERABLE)
+    assert len(updates) == 2 and naps == []  # the pending bubble, then the whole answer
+    assert "rag-done" in chat_messages[-1]["content"]
 
 
 def test_an_oversized_question_is_not_logged_stored_or_echoed(chat):
