@@ -64,7 +64,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 7860
     # Server limits (ui/; see SECURITY.md): checked before anything is logged, kept or echoed
-    max_request_bytes: int = 256_000  # one HTTP request body to the chat server
+    max_request_bytes: int = 1_000_000  # one HTTP request body to the chat server
     max_comment_chars: int = 1000  # one feedback comment
     max_session_turns: int = 50  # turns kept per browser session (older ones are dropped)
     max_sessions: int = 1000  # browser sessions whose state the server keeps
