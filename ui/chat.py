@@ -143,11 +143,18 @@ class Chat:
     # ------------------------------------------------------------ asking
 
     def _settings(self, doc_ids: Sequence[str] | None, script: str, top_k: int) -> dict:
-        """The settings of a turn, as logged (`doc_ids` is "all" when no article is left out)."""
+        """The settings of a turn, as logged (`doc_ids` is "all" when no article is left out).
+        API clients can send anything: the script falls back to "original", top_k is clamped
+        to 1–50, and at most 200 ids of 100 characters are kept."""
         all_ids = [d.doc_id for d in self.engine.documents()]
-        chosen = list(doc_ids) if doc_ids is not None else all_ids
+        chosen = [str(d)[:100] for d in list(doc_ids)[:200]] if doc_ids is not None else all_ids
         scope = "all" if all_ids and set(chosen) >= set(all_ids) else chosen
-        return {"doc_ids": scope, "script": script, "top_k": int(top_k)}
+        try:
+            k = min(50, max(1, int(top_k)))
+        except (TypeError, ValueError, OverflowError):
+            k = self.engine.settings.top_k
+        script = script if isinstance(script, str) and script in SCRIPT_VALUES else "original"
+        return {"doc_ids": scope, "script": script, "top_k": k}
 
     def respond(
         self,
@@ -206,7 +213,7 @@ class Chat:
             if unknown:
                 raise QuestionError(unknown)
             scope = None if settings["doc_ids"] == "all" else list(doc_ids or [])
-            answer = self.engine.ask(question, scope, int(top_k), history=history)
+            answer = self.engine.ask(question, scope, settings["top_k"], history=history)
             turn["query"] = answer.trace.query if answer.trace else question
         except (QuestionError, EngineNotReady) as problem:
             yield self._fail(turns, turn, str(problem), session)
@@ -257,7 +264,7 @@ class Chat:
 
     def panel(self, turns: Sequence[dict], view: dict | None, script: str) -> str:
         """The sources panel for `view` in display `script`."""
-        script = script if script in SCRIPT_VALUES else "original"
+        script = script if isinstance(script, str) and script in SCRIPT_VALUES else "original"
         if not view:
             return R.render_sources_empty()
         turn = _turn(turns, view.get("turn"))

@@ -335,3 +335,11 @@ def test_credentials_in_the_llm_url_reach_no_message_and_no_log(tmp_path, tiny_s
     _, (_, chat_messages, *_) = run(chat, ANSWERABLE)
     assert "rag-error" in chat_messages[-1]["content"] and "s3cret" not in chat_messages[-1]["content"]
     assert "s3cret" not in chat.logs.audit_path.read_text(encoding="utf-8")
+
+
+def test_odd_api_values_for_script_and_top_k_are_neutralised_and_audited(chat):
+    updates = list(chat.respond(ANSWERABLE, [], None, "x" * 10_000, "many", "sess"))
+    _, _, turns, _, _ = updates[-1]
+    assert turns[-1]["outcome"] == "answer"
+    record = read_jsonl(chat.logs.audit_path)[-1]
+    assert record["settings"]["script"] == "original" and record["settings"]["top_k"] == 5
