@@ -223,8 +223,38 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def _is_loopback(host: str) -> bool:
+    """Whether `host` names this machine only (127.0.0.0/8, ::1, localhost)."""
+    import ipaddress
+
+    if host.strip().lower() in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _exposure(settings: Settings) -> str:
+    """What anyone who can reach a non-loopback address gets (see SECURITY.md)."""
+    return (
+        f"rag serve: listening on {settings.host}:{settings.port}, reachable from other machines, "
+        "WITHOUT authentication or TLS. Anyone who can reach it can: ask questions (HTTP API "
+        "too); read every indexed article in the sources panel; send feedback. Their questions "
+        f"and feedback are logged to {settings.data_dir / 'audit.jsonl'} and "
+        f"{settings.data_dir / 'feedback.jsonl'}. Uploads are off. See SECURITY.md."
+    )
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args, index_dir=args.index, host=args.host, port=args.port)
+    if not _is_loopback(settings.host):
+        if not args.public:
+            raise UserError(
+                f"--host {settings.host} would expose the chat, unauthenticated, beyond this "
+                "machine; add --public to confirm (see SECURITY.md), or use 127.0.0.1"
+            )
+        print(_exposure(settings), file=sys.stderr, flush=True)
     try:
         from ui.app import serve
     except ImportError as error:
@@ -463,6 +493,10 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="default 127.0.0.1")
     serve.add_argument("--port", type=int, help="default 7860")
     serve.add_argument("--index", type=Path, help="index folder (default index/)")
+    serve.add_argument(
+        "--public", action="store_true",
+        help="allow a non-loopback --host (no authentication: see SECURITY.md)",
+    )
     serve.set_defaults(run=cmd_serve)
 
     evaluate = commands.add_parser("eval", help="run the evaluation suite and write a report")

@@ -68,6 +68,11 @@ class Settings:
     # Library (rag add/remove, the admin page)
     index_lock_timeout_s: float = 300.0  # a second writer waits this long for the index lock
     max_upload_bytes: int = 20_000_000  # the admin page's upload limit (Gradio's max_file_size)
+    # Server limits (ui/; see SECURITY.md): checked before anything is logged, kept or echoed
+    max_request_bytes: int = 1_000_000  # one HTTP request body to the chat server
+    max_comment_chars: int = 1000  # one feedback comment
+    max_session_turns: int = 50  # turns kept per browser session (older ones are dropped)
+    max_sessions: int = 1000  # browser sessions whose state the server keeps
 
     def replace(self, **changes) -> "Settings":
         return dataclasses.replace(self, **changes)
@@ -122,14 +127,22 @@ RANGES: dict[str, Range] = {
     "max_file_bytes": Range(1, 10**12),
     "index_lock_timeout_s": Range(0, 86_400),
     "max_upload_bytes": Range(1, 10**12),
+    # chat server limits: 0 or less would refuse everything
+    "max_request_bytes": Range(1, 10**10),
+    "max_comment_chars": Range(1, 1_000_000),
+    "max_session_turns": Range(1, 100_000),
+    "max_sessions": Range(1, 10**7),
 }
 _URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/\s]+@")
+# `user:password@host` without a scheme (a mistyped llm_base_url still carries its secret)
+_BARE_CREDENTIALS = re.compile(r"(?<![\w.%+\-/:@])[\w.%~+\-]+:[^\s@/'\"]+@(?=[\w\[])")
 
 
 def redact_credentials(text: str) -> str:
     """`text` with the user:password of every URL in it replaced by `***`, so that a
-    `llm_base_url` like http://user:secret@host/v1 never reaches a message, log or report."""
-    return _URL_CREDENTIALS.sub(r"\1***@", text)
+    `llm_base_url` like http://user:secret@host/v1 (or user:secret@host/v1) never reaches a
+    message, log or report."""
+    return _BARE_CREDENTIALS.sub("***@", _URL_CREDENTIALS.sub(r"\1***@", text))
 
 
 def _coerce(key: str, value: object) -> object:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from rag.answer.validate import QuestionError, validate_question
 from rag.library.admin import admin_enabled
-from rag.settings import Settings
+from rag.settings import Settings, redact_credentials
 from ui import export as X
 from ui import history as H
 from ui import panel as P
@@ -18,11 +20,27 @@ from ui import strings as S
 from ui.assets import CSS, FONT_STACK, MONO_STACK, panel_js
 from ui.chat import Chat, messages
 from ui.engine import FAILED, READY, Engine
+from ui.limits import RequestLimits
 from ui.logs import Logs, now_iso
 
 PANEL_ACTIONS = ("cite", "related", "article", "back", "original")
 READY_WAIT_SECONDS = 600.0  # a question asked while the index loads waits this long for it
 ADMIN_POLL_S = 3.0  # how often an open chat looks for articles the admin page added or removed
+# The upload policy, in one place: the chat page takes no files, so `/gradio_api/upload` is
+# refused (403) and Gradio's `max_file_size` is 0. A page that needs uploads (the admin
+# page) launches with its own limit in bytes: `launch(..., upload_max_bytes=N)`.
+CHAT_UPLOAD_MAX_BYTES = 0
+QUEUE_CONCURRENCY = 8  # events run at once; answers themselves go through the engine's lock
+
+
+def check_at_request_time(picker: gr.CheckboxGroup) -> gr.CheckboxGroup:
+    """`picker` passing the chosen article ids through as given: `Chat.respond` checks them
+    against the index loaded *now* (with a Chinese message naming unknown ones), not against
+    the choice list frozen into the page when it was built (empty while the index loads), so
+    that API clients can name real articles without calling `/refresh` first. (An instance
+    override, not a subclass: Gradio writes a .pyi file next to every Component subclass.)"""
+    picker.preprocess = lambda payload: list(payload or [])
+    return picker
 
 
 def theme() -> gr.themes.Base:
@@ -126,6 +144,7 @@ def build_app(
                         info=S.INFO_DOCS,
                         elem_id="rag-docs",
                     )
+                    check_at_request_time(docs)
                     top_k = gr.Slider(
                         1, 10, value=min(10, settings.top_k), step=1,
                         label=S.LABEL_TOP_K, info=S.INFO_TOP_K, elem_id="rag-top-k",
@@ -320,25 +339,65 @@ def build_app(
     return demo
 
 
-def serve(settings: Settings, block: bool = True) -> int:
-    """Start the app on settings.host:port; the index is built (if missing) and loaded once."""
-    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-    engine = Engine(
-        settings,
-        log=lambda line: print(line, file=sys.stderr, flush=True),
-        api_key=os.environ.get(settings.llm_api_key_env),  # only an LLM generator uses it
-    ).start()
-    demo = build_app(engine, settings)
-    demo.queue(default_concurrency_limit=8)
-    print(f"rag serve: http://{settings.host}:{settings.port}", file=sys.stderr, flush=True)
-    from ui.admin import admin_app_kwargs
+def launch(
+    demo: gr.Blocks,
+    settings: Settings,
+    block: bool = True,
+    upload_max_bytes: int = CHAT_UPLOAD_MAX_BYTES,
+    engine: Engine | None = None,
+) -> None:
+    """Serve `demo` on settings.host:port with the server limits: request bodies up to
+    `settings.max_request_bytes`, uploads only when `upload_max_bytes` > 0 (and then up to
+    that size), the state of at most `settings.max_sessions` sessions. With `engine` and an
+    admin password configured, the admin page is mounted at /admin, and it alone takes
+    uploads, up to `settings.max_upload_bytes`."""
+    from ui.admin import ADMIN_PATH, admin_app_kwargs
 
+    demo.queue(default_concurrency_limit=QUEUE_CONCURRENCY)
+    admin = admin_app_kwargs(engine, settings, launch_options()) if engine is not None else {}
+    limits = Middleware(
+        RequestLimits, max_bytes=settings.max_request_bytes, upload_max_bytes=upload_max_bytes,
+        upload_paths={ADMIN_PATH: settings.max_upload_bytes} if admin else {},
+    )
+    app_kwargs = {**admin, "middleware": [limits]}  # {} admin: no password, no admin page
     demo.launch(
         server_name=settings.host,
         server_port=settings.port,
         prevent_thread_lock=not block,
         quiet=True,
-        app_kwargs=admin_app_kwargs(engine, settings, launch_options()),  # {} without a password
+        max_file_size=max(0, upload_max_bytes),
+        state_session_capacity=settings.max_sessions,
+        app_kwargs=app_kwargs,
         **launch_options(),
     )
+
+
+class RedactingFormatter(logging.Formatter):
+    """Server log lines (tracebacks included) with URL credentials redacted."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact_credentials(super().format(record))
+
+
+def configure_server_log() -> None:
+    """Warnings and errors of the app (e.g. a failed audit write) to stderr, redacted."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(RedactingFormatter("rag serve: %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(min(root.level or logging.WARNING, logging.WARNING))
+
+
+def serve(settings: Settings, block: bool = True) -> int:
+    """Start the app on settings.host:port; the index is built (if missing) and loaded once."""
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    configure_server_log()
+    engine = Engine(
+        settings,
+        log=lambda line: print(redact_credentials(line), file=sys.stderr, flush=True),
+        api_key=os.environ.get(settings.llm_api_key_env),  # only an LLM generator uses it
+    ).start()
+    demo = build_app(engine, settings)
+    print(f"rag serve: http://{settings.host}:{settings.port}", file=sys.stderr, flush=True)
+    launch(demo, settings, block=block, engine=engine)
     return 0

@@ -5,33 +5,44 @@ question as typed, the query actually searched (rewritten from history for follo
 the `Answer`, the outcome (answer | refusal | error), the settings and the chat HTML.
 The chat messages are always rebuilt from the turns, and the sources panel from a small
 *view* dict: `{"turn", "mode": "sources" | "article", "kind": "citation" | "related", "n"}`.
+
+Gradio hands every event of a browser session the *same* state list, also when an API
+client sends several questions at once: `respond` appends to that list in place under a
+lock and numbers turns from a per-session counter, so every request is audited exactly
+once under a unique (session, turn) key and no turn is lost. Only the last
+`max_session_turns` turns are kept; turns are found by number, not by position.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 
 from rag.answer.base import GeneratorError, GeneratorTimeout
-from rag.answer.prompts import ERROR_LLM_DEADLINE, ERROR_LLM_UNAVAILABLE
+from rag.answer.prompts import ERROR_LLM_DEADLINE, ERROR_LLM_UNAVAILABLE, ERROR_TOO_LONG
 from rag.answer.validate import QuestionError, validate_question
 from ui import panel as P
 from ui import render as R
 from ui import script as scripts
 from ui import strings as S
 from ui.engine import Engine, EngineNotReady
-from ui.logs import Logs, now_iso
+from ui.logs import Logs, neutralise, now_iso
 
 log = logging.getLogger(__name__)
 
 SCRIPT_VALUES = {value for _, value in S.SCRIPT_CHOICES}
 READY_WAIT = 0.0  # seconds a question asked while the index loads waits for it (app: longer)
-STREAM_STEPS = 12  # an answer streams in about this many pieces
+# A finished answer (the extractive generator's) is shown at once: replaying it in 12 pieces
+# 30 ms apart cost 0.36 s per answer and about 15 ms of server CPU (issue 11, "Load").
+STREAM_STEPS = 12  # pieces of a replay, when a Chat is made with stream_steps
 STREAM_MIN_CHARS = 4
-STREAM_DELAY = 0.03  # seconds between pieces
+STREAM_DELAY = 0.0  # seconds between replayed pieces
+MAX_COUNTED_SESSIONS = 100_000  # sessions whose next turn number is remembered (about 10 MB)
 
 
 def messages(turns: Sequence[dict]) -> list[dict]:
@@ -91,12 +102,15 @@ class Chat:
         stream_delay: float = STREAM_DELAY,
         sleep: Callable[[float], None] = time.sleep,
         ready_wait: float = READY_WAIT,
+        stream_steps: int = 0,
     ) -> None:
-        """`stream_delay` seconds pass between streamed pieces (0 in tests); a question asked
-        while the index loads waits up to `ready_wait` seconds for it instead of failing."""
+        """A finished answer is shown in about `stream_steps` growing pieces (0: at once),
+        `stream_delay` seconds apart; a question asked while the index loads waits up to
+        `ready_wait` seconds for it instead of failing."""
         self.engine = engine
         self.logs = logs
         self.stream_delay = stream_delay
+        self.stream_steps = stream_steps
         self.sleep = sleep
         self.ready_wait = ready_wait
 
@@ -104,14 +118,59 @@ class Chat:
         """The indexed articles by id (empty until the engine is ready)."""
         return {d.doc_id: d for d in self.engine.documents()}
 
+        self._lock = threading.Lock()  # guards the shared turn lists and the counters
+        self._next_turn: OrderedDict[str, int] = OrderedDict()
+
+    def _number(self, session: str, turns: Sequence[dict]) -> int:
+        """The next turn number of `session` (unique in it, also across 新对话); call locked."""
+        number = max((t.get("turn", -1) for t in turns), default=-1) + 1
+        if session:
+            number = max(number, self._next_turn.pop(session, 0))
+            self._next_turn[session] = number + 1
+            while len(self._next_turn) > MAX_COUNTED_SESSIONS:
+                self._next_turn.popitem(last=False)
+        return number
+
+    def _messages(self, turns: list[dict]) -> list[dict]:
+        """Chat messages of a snapshot of `turns` (which other events may be appending to)."""
+        with self._lock:
+            snapshot = list(turns)
+        return messages(snapshot)
+
+    def _audit(self, turn: dict, session: str) -> None:
+        """Audit `turn`; a failed write (disk full) goes to the server log, not to the user."""
+        try:
+            self.logs.audit(turn, session)
+        except (OSError, ValueError) as error:
+            log.error("audit write failed (session %s, turn %s): %s", session, turn.get("turn"), error)
+
+    def _unknown_docs(self, doc_ids: Sequence[str] | None) -> str:
+        """A message naming the ids that are not in the loaded index, or ""."""
+        if doc_ids is None or not self.engine.ready:
+            return ""
+        documents = self.engine.documents()
+        known = {d.doc_id for d in documents}
+        unknown = [str(d) for d in doc_ids if d not in known]
+        if not unknown:
+            return ""
+        named = "、".join(neutralise(d)[:40] for d in unknown[:5]) + ("……" if len(unknown) > 5 else "")
+        return S.ERROR_UNKNOWN_DOCS.format(unknown=named, count=len(documents))
+
     # ------------------------------------------------------------ asking
 
     def _settings(self, doc_ids: Sequence[str] | None, script: str, top_k: int) -> dict:
-        """The settings of a turn, as logged (`doc_ids` is "all" when no article is left out)."""
+        """The settings of a turn, as logged (`doc_ids` is "all" when no article is left out).
+        API clients can send anything: the script falls back to "auto", top_k is clamped
+        to 1–50, and at most 200 ids of 100 characters are kept."""
         all_ids = [d.doc_id for d in self.engine.documents()]
-        chosen = list(doc_ids) if doc_ids is not None else all_ids
+        chosen = [str(d)[:100] for d in list(doc_ids)[:200]] if doc_ids is not None else all_ids
         scope = "all" if all_ids and set(chosen) >= set(all_ids) else chosen
-        return {"doc_ids": scope, "script": script, "top_k": int(top_k)}
+        try:
+            k = min(50, max(1, int(top_k)))
+        except (TypeError, ValueError, OverflowError):
+            k = self.engine.settings.top_k
+        script = script if isinstance(script, str) and script in SCRIPT_VALUES else "auto"
+        return {"doc_ids": scope, "script": script, "top_k": k}
 
     def respond(
         self,
@@ -129,13 +188,19 @@ class Chat:
         become friendly chat messages; every turn is written to the audit log. What the
         grounding guard removed is shown only with `show_removed` (the evaluators' toggle).
         """
-        turns = list(turns or [])
-        text = message if isinstance(message, str) else ""
-        shown = " ".join(text.split())
+        turns = turns if isinstance(turns, list) else list(turns or [])
+        limits = self.engine.settings
+        # Sizes first: an oversized question is never logged, kept or echoed, only its length.
+        text = message.strip() if isinstance(message, str) else ""
+        chars = len(text)
+        too_long = chars > limits.max_question_chars
+        text = neutralise(text[: limits.max_question_chars] if too_long else text)
+        shown = " ".join(text.split()) + ("…" if too_long else "")
         settings = self._settings(doc_ids, script, top_k)
         turn = {
-            "turn": len(turns),
+            "turn": 0,
             "question": shown,
+            "question_chars": chars,
             "query": "",
             "outcome": "pending",
             "settings": settings,
@@ -145,12 +210,19 @@ class Chat:
             "script": scripts.detect_script(shown),
         }
         turn["shown_script"] = scripts.resolve(script, turn["script"])
-        turns.append(turn)
-        yield "", messages(turns), turns, None, None
+        with self._lock:
+            turn["turn"] = self._number(session, turns)
+            history = [
+                t["answer"] for t in turns
+                if t["outcome"] in ("answer", "refusal") and t.get("answer") is not None
+            ]
+            turns.append(turn)
+            del turns[: max(0, len(turns) - limits.max_session_turns)]
+        yield "", self._messages(turns), turns, None, None
         if self.ready_wait > 0 and not self.engine.ready_event.is_set():
             # Queued, not lost: answered as soon as the index is ready.
             turn["html"] = R.render_pending(S.PENDING_LOADING)
-            yield "", messages(turns), turns, None, None
+            yield "", self._messages(turns), turns, None, None
             self.engine.ready_event.wait(self.ready_wait)
             turn["html"] = R.render_pending()
             settings = turn["settings"] = self._settings(doc_ids, script, top_k)
@@ -159,15 +231,18 @@ class Chat:
                 settings = turn["settings"] = self._settings(None, script, top_k)
         started = time.perf_counter()
         try:
-            question = validate_question(text, self.engine.settings.max_question_chars)
+            if too_long:
+                raise QuestionError(
+                    ERROR_TOO_LONG.format(length=chars, max_chars=limits.max_question_chars)
+                )
+            question = validate_question(text, limits.max_question_chars)
             if doc_ids is not None and not list(doc_ids) and self.engine.ready:
                 raise QuestionError(S.ERROR_NO_DOCS)
-            history = [
-                t["answer"] for t in turns[:-1]
-                if t["outcome"] in ("answer", "refusal") and t.get("answer") is not None
-            ]
+            unknown = self._unknown_docs(doc_ids)
+            if unknown:
+                raise QuestionError(unknown)
             scope = None if settings["doc_ids"] == "all" else list(doc_ids or [])
-            answer = self.engine.ask(question, scope, int(top_k), history=history)
+            answer = self.engine.ask(question, scope, settings["top_k"], history=history)
             turn["seconds"] = time.perf_counter() - started
             turn["query"] = answer.trace.query if answer.trace else question
         except (QuestionError, EngineNotReady) as problem:
@@ -178,7 +253,7 @@ class Chat:
             yield self._fail(turns, turn, backend_message(problem), session)
             return
         except Exception:  # last resort: the user sees a friendly line, the log the traceback
-            log.exception("answering %r failed", text[:200])
+            log.exception("answering %r failed", shown[:200])
             yield self._fail(turns, turn, S.ERROR_INTERNAL, session)
             return
         turn["answer"] = answer
@@ -190,25 +265,26 @@ class Chat:
         else:
             turn["outcome"] = "answer"
             sources = self.panel(turns, view, script)
-            for shown_chars in stream_cuts(R.answer_length(answer)):
+            cuts = stream_cuts(R.answer_length(answer), self.stream_steps) if self.stream_steps else []
+            for shown_chars in cuts:
                 turn["html"] = R.render_answer(
                     answer, turn["turn"], shown=shown_chars, script=turn["shown_script"]
                 )
-                yield "", messages(turns), turns, sources, view
+                yield "", self._messages(turns), turns, sources, view
                 sources = None
                 self.sleep(self.stream_delay)
             turn["html"] = render_turn(turn, show_removed, self.documents())
-        self.logs.audit(turn, session)
-        yield "", messages(turns), turns, self.panel(turns, view, script), view
+        self._audit(turn, session)
+        yield "", self._messages(turns), turns, self.panel(turns, view, script), view
 
     def show_removed(self, turns: Sequence[dict] | None, show: bool) -> tuple[list[dict], list[dict]]:
         """The "显示被删除的内容" toggle: every finished turn re-rendered with (or without)
         what the grounding guard removed; returns `(chat messages, turns)`."""
-        turns = list(turns or [])
-        for turn in turns:
+        turns = turns if isinstance(turns, list) else list(turns or [])
+        for turn in list(turns):
             if turn.get("outcome") in ("answer", "refusal") and turn.get("answer") is not None:
                 turn["html"] = render_turn(turn, bool(show), self.documents())
-        return messages(turns), turns
+        return self._messages(turns), turns
 
     def rescript(
         self, turns: Sequence[dict] | None, script: str, show: bool = False
@@ -243,13 +319,14 @@ class Chat:
     def _fail(self, turns: list[dict], turn: dict, message: str, session: str):
         """Turn `turn` into a friendly error message, audit it, and give the final update."""
         turn.update(outcome="error", error=message, html=R.render_error(message))
-        self.logs.audit(turn, session)
-        return "", messages(turns), turns, None, None
+        self._audit(turn, session)
+        return "", self._messages(turns), turns, None, None
 
     # ------------------------------------------------------------ sources panel
 
     def panel(self, turns: Sequence[dict], view: dict | None, script: str) -> str:
         """The sources panel for `view` in display `script` (auto: the question's script)."""
+        script = script if isinstance(script, str) and script in SCRIPT_VALUES else "auto"
         if not view:
             return P.render_sources_empty(self.engine.documents())
         turn = _turn(turns, view.get("turn"))
@@ -329,17 +406,22 @@ class Chat:
     ) -> str:
         """The optional comment on the last 👍/👎: logged with the same feedback id."""
         turn = _turn(turns, (pending or {}).get("turn"))
-        comment = (text or "").strip()
+        comment = neutralise(text.strip()) if isinstance(text, str) else ""
         if turn is None or not comment:
             return ""
+        limit = self.engine.settings.max_comment_chars
+        if len(comment) > limit:  # refused, not cut: the text stays in the user's box
+            return S.ERROR_COMMENT_TOO_LONG.format(length=len(comment), max_chars=limit)
         self.logs.feedback(turn, pending["rating"], comment, pending["feedback_id"], session)
         return S.FEEDBACK_COMMENT_SAVED
 
 
 def _turn(turns: Sequence[dict], number: object) -> dict | None:
-    """Turn `number` of the conversation, or None for anything else."""
-    if isinstance(number, int) and 0 <= number < len(turns):
-        return turns[number]
+    """The kept turn numbered `number`, or None for anything else."""
+    if isinstance(number, int) and not isinstance(number, bool):
+        for turn in list(turns):
+            if turn.get("turn") == number:
+                return turn
     return None
 
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Collection, Sequence
 
 from rag.pipeline import Pipeline
-from rag.settings import Settings
+from rag.settings import Settings, redact_credentials
 from rag.store.index import IndexNotReady, index_exists
 from rag.types import Answer, Document
 from ui import strings as S
 
 LOADING, BUILDING, READY, FAILED = "loading", "building", "ready", "failed"
 WARM_UP_QUESTION = "数字政府建设"
+
+logger = logging.getLogger(__name__)
 
 
 class EngineNotReady(RuntimeError):
@@ -80,10 +83,14 @@ class Engine:
             self.log(f"rag serve: {S.STATUS_LOADING}")
             pipeline = Pipeline.from_settings(settings, api_key=self.api_key).load()
             _warm_up(pipeline)
-        except (IndexNotReady, ValueError, OSError, RuntimeError) as error:
-            self.reason = str(error)
+        except Exception as error:  # any failure, even a damaged file's odd one: never hang
+            expected = isinstance(error, (IndexNotReady, ValueError, OSError, RuntimeError))
+            if not expected:  # the traceback goes to the server log, the user gets the reason
+                logger.error("loading failed", exc_info=True)
+            reason = str(error) if expected else f"{type(error).__name__}: {error}"
+            self.reason = redact_credentials(reason)[:300]
             self.state = FAILED
-            self.log(f"rag serve: {S.STATUS_FAILED.format(reason=self.reason)}")
+            self.log(f"rag serve: {self.status()[1]}")
         else:
             self._pipeline = pipeline
             self.state = READY
@@ -115,13 +122,15 @@ class Engine:
         if self.state == READY:
             return READY, S.STATUS_READY.format(count=len(self._pipeline.index.documents))
         if self.state == FAILED:
-            return FAILED, S.STATUS_FAILED.format(reason=self.reason)
+            return FAILED, S.STATUS_LOAD_FAILED.format(reason=self.reason, fix=S.FIX_LOAD_FAILED)
         return self.state, S.STATUS_BUILDING if self.state == BUILDING else S.STATUS_LOADING
 
     def _require(self) -> Pipeline:
         """The loaded pipeline, or `EngineNotReady` saying why there is none."""
         if self.state == FAILED:
-            raise EngineNotReady(S.ERROR_INDEX_MISSING.format(reason=self.reason))
+            raise EngineNotReady(
+                S.ERROR_LOAD_FAILED.format(reason=self.reason, fix=S.FIX_LOAD_FAILED)
+            )
         if self._pipeline is None:
             raise EngineNotReady(S.ERROR_NOT_READY)
         return self._pipeline

@@ -4,21 +4,29 @@
 when a comment follows); `audit.jsonl` gets every question with its answer, refusal or error.
 Each record is written with a single `write` of one line under a per-file lock, so lines
 never interleave within a process, and concurrent appends from processes stay whole lines.
+Both files are created owner-only (0600): questions can be sensitive. Every line passes
+through `redact_credentials`, and lone surrogates become U+FFFD, so a write never fails
+on text and never carries a URL's password.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
 from rag.answer.render import answer_to_json
+from rag.settings import redact_credentials
 from rag.types import Answer
 
 FEEDBACK_FILE = "feedback.jsonl"
 AUDIT_FILE = "audit.jsonl"
+
+LOG_MODE = 0o600  # owner read/write only
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 _LOCKS: dict[Path, threading.Lock] = {}
 _LOCKS_GUARD = threading.Lock()
@@ -35,14 +43,24 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
 
 
+def neutralise(text: str) -> str:
+    """`text` with lone surrogates (which cannot be encoded, e.g. "\\ud800" from a JSON
+    client) replaced by U+FFFD, so that it can be logged, shown and searched."""
+    return _SURROGATES.sub("\ufffd", text)
+
+
 def append_jsonl(path: Path, record: dict) -> None:
-    """Append `record` as one line to `path` (parents created)."""
+    """Append `record` as one line to `path` (parents created; the file owner-only).
+    Raises OSError when the disk refuses (the caller decides what the user sees)."""
     path = Path(path).absolute()
-    line = (json.dumps(record, ensure_ascii=False, default=str) + "\n").encode("utf-8")
+    text = redact_credentials(neutralise(json.dumps(record, ensure_ascii=False, default=str)))
+    line = (text + "\n").encode("utf-8")
     with _lock_for(path):
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, LOG_MODE)
         try:
+            if os.fstat(fd).st_mode & 0o777 != LOG_MODE:  # made by an older version
+                os.fchmod(fd, LOG_MODE)
             os.write(fd, line)
         finally:
             os.close(fd)
@@ -81,6 +99,7 @@ def turn_summary(turn: dict) -> dict:
     answer: Answer | None = turn.get("answer")
     summary = {
         "question": turn.get("question", ""),
+        "question_chars": turn.get("question_chars", len(turn.get("question", ""))),
         "query": turn.get("query", ""),
         "outcome": turn.get("outcome", ""),
         "answer": answer.text if answer is not None else "",

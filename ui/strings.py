@@ -137,3 +137,13 @@ LABEL_YOU = "您的问题："
 LABEL_BOT = "回答："
 LABEL_OPEN_SHEET = "文章与出处"
 LABEL_EXAMPLES = "示例问题"
+
+# Server (issue 11): load failures, limits, article ids
+STATUS_LOAD_FAILED = "加载失败：{reason}。{fix}"
+FIX_LOAD_FAILED = (
+    "解决办法：请管理员查看服务器日志；索引损坏时运行 `rag build` 重建索引，"
+    "设置有误（如 llm_base_url）时改正设置，然后重启 `rag serve`。"
+)
+ERROR_LOAD_FAILED = "系统未能加载，暂时无法回答（{reason}）。{fix}"
+ERROR_UNKNOWN_DOCS = "检索范围中有未收录的文章：{unknown}。当前共收录 {count} 篇文章，请刷新页面后重新选择。"
+ERROR_COMMENT_TOO_LONG = "意见过长（{length} 字），请精简到 {max_chars} 字以内后再提交。"

@@ -334,3 +334,19 @@ def test_out_of_range_setting_exits_2_naming_the_range(built, capsys, monkeypatc
     assert main(["ask", "数据烟囱", "--index", str(built)]) == 2
     err = capsys.readouterr().err
     assert "max_question_chars=-1 is out of range: allowed 1 <= max_question_chars <= 100000" in err
+def test_serve_on_a_non_loopback_host_needs_public_and_says_what_is_exposed(
+    monkeypatch, tmp_path, capsys
+):
+    import ui.app
+
+    calls = []
+    monkeypatch.setattr(ui.app, "serve", lambda settings: calls.append(settings) or 0)
+    monkeypatch.setenv("RAG_EMBEDDER", "hash")
+    base = ["serve", "--port", "7999", "--index", str(tmp_path)]
+    assert main([*base, "--host", "0.0.0.0"]) == 2 and calls == []
+    assert "--public" in capsys.readouterr().err
+    assert main([*base, "--host", "::1"]) == 0 and main([*base, "--host", "localhost"]) == 0
+    capsys.readouterr()
+    assert main([*base, "--host", "0.0.0.0", "--public"]) == 0 and len(calls) == 3
+    err = capsys.readouterr().err
+    assert "0.0.0.0:7999" in err and "audit.jsonl" in err and "SECURITY.md" in err

@@ -174,7 +174,7 @@ def test_answer_streams_and_a_citation_opens_with_the_span_highlighted(app, serv
     page, _, _ = app
     scenario = server[2]
     times = ask(page, scenario.answerable)
-    assert times["streamed"], "the answer should stream in pieces"
+    # An extractive answer is finished when it arrives: shown at once, not replayed (issue 11).
     print(f"first token {times['first']:.0f} ms, full answer {times['done']:.0f} ms")
     answer = last_bot(page)
     assert answer.locator(".rag-answer.rag-done").count() == 1

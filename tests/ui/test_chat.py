@@ -30,6 +30,7 @@ def run(chat, question, turns=(), doc_ids=None, script="original", top_k=5):
 
 
 def test_answer_streams_then_completes_with_citation_links(chat):
+    chat.stream_steps = 12  # the replay in pieces, when asked for
     updates, (box, chat_messages, turns, panel, view) = run(chat, ANSWERABLE)
     assert box == ""
     assert "rag-pending" in updates[0][1][-1]["content"]  # the question shows at once
@@ -83,7 +84,8 @@ def test_engine_not_ready_and_index_missing(tmp_path, tiny_settings):
     engine = Engine(missing, log=lambda line: None).start(background=False)
     assert engine.status()[0] == "failed"
     _, (_, chat_messages, *_) = run(Chat(engine, Logs(tmp_path), stream_delay=0), ANSWERABLE)
-    assert "索引不可用" in chat_messages[-1]["content"] and "rag-error" in chat_messages[-1]["content"]
+    assert "系统未能加载" in chat_messages[-1]["content"] and "rag build" in chat_messages[-1]["content"]
+    assert "rag-error" in chat_messages[-1]["content"]
 
 
 def test_unexpected_failure_is_friendly(chat, monkeypatch):
@@ -222,3 +224,122 @@ def test_while_loading_the_message_is_about_loading_not_the_article_choice(tmp_p
     waiting = Chat(Engine(tiny_settings, log=lambda line: None), Logs(tmp_path), stream_delay=0)
     _, (_, chat_messages, *_) = run(waiting, ANSWERABLE, doc_ids=[])  # no choices offered yet
     assert S.ERROR_NOT_READY in chat_messages[-1]["content"]
+
+
+# ------------------------------------------------------------ hostile input and faults (issue 11)
+
+
+def test_a_finished_answer_is_shown_at_once_without_an_artificial_replay(tiny_engine, tmp_path):
+    from ui.logs import Logs
+
+    naps = []
+    chat = Chat(tiny_engine, Logs(tmp_path), sleep=naps.append)
+    updates, (_, chat_messages, *_) = run(chat, ANSWERABLE)
+    assert len(updates) == 2 and naps == []  # the pending bubble, then the whole answer
+    assert "rag-done" in chat_messages[-1]["content"]
+
+
+def test_an_oversized_question_is_not_logged_stored_or_echoed(chat):
+    huge = "问" * 2_000_000
+    limit = chat.engine.settings.max_question_chars
+    _, (_, chat_messages, turns, _, _) = run(chat, huge)
+    assert "问题过长" in chat_messages[-1]["content"] and turns[-1]["outcome"] == "error"
+    assert len(turns[-1]["question"]) <= limit + 1  # a preview, not the text
+    assert sum(len(m["content"]) for m in chat_messages) < 10 * limit
+    record = read_jsonl(chat.logs.audit_path)[-1]
+    assert record["outcome"] == "error" and len(record["question"]) <= limit + 1
+    assert record["question_chars"] == 2_000_000
+
+
+def test_a_long_comment_is_refused_with_a_message_and_not_logged(chat):
+    _, (_, _, turns, _, _) = run(chat, ANSWERABLE)
+    _, pending = chat.like(turns, 1, False, "sess")
+    limit = chat.engine.settings.max_comment_chars
+    reply = chat.comment(turns, pending, "意" * (limit + 1), "sess")
+    assert reply == S.ERROR_COMMENT_TOO_LONG.format(length=limit + 1, max_chars=limit)
+    assert [r["comment"] for r in read_jsonl(chat.logs.feedback_path)] == [""]
+    assert chat.comment(turns, pending, "意" * limit, "sess") == S.FEEDBACK_COMMENT_SAVED
+
+
+def test_the_history_kept_per_session_is_capped(chat, monkeypatch):
+    monkeypatch.setattr(chat.engine, "settings", chat.engine.settings.replace(max_session_turns=3))
+    turns = []
+    for _ in range(5):
+        _, (_, chat_messages, turns, _, _) = run(chat, ANSWERABLE, turns)
+    assert [t["turn"] for t in turns] == [2, 3, 4] and len(chat_messages) == 6
+    html, view = chat.open_view(turns, "original", "cite", 4, 1)
+    assert view["turn"] == 4 and "rag-card" in html  # turns are found by number, not position
+    assert chat.like(turns, 5, True)[1]["turn"] == 4
+
+
+def test_an_audit_write_failure_still_gives_the_full_answer(chat, monkeypatch, caplog):
+    import errno
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("ui.logs.os.write", disk_full)
+    with caplog.at_level("ERROR"):
+        _, (_, chat_messages, turns, _, _) = run(chat, ANSWERABLE)
+    assert "rag-done" in chat_messages[-1]["content"] and "rag-error" not in chat_messages[-1]["content"]
+    assert turns[-1]["outcome"] == "answer"
+    assert any("audit" in r.getMessage() and "No space left" in r.getMessage() for r in caplog.records)
+
+
+def test_lone_surrogates_are_neutralised_and_audited(chat):
+    _, (_, chat_messages, turns, _, _) = run(chat, "广东由谁担任\ud800数字政府改革建设工作领导小组组长？")
+    assert "Traceback" not in chat_messages[-1]["content"] and turns[-1]["outcome"] != "pending"
+    assert "\ud800" not in turns[-1]["question"]
+    record = read_jsonl(chat.logs.audit_path)[-1]
+    assert "\ufffd" in record["question"] and record["outcome"] == turns[-1]["outcome"]
+    _, pending = chat.like(turns, 1, True, "sess")
+    assert chat.comment(turns, pending, "很好\udc80", "sess") == S.FEEDBACK_COMMENT_SAVED
+    assert read_jsonl(chat.logs.feedback_path)[-1]["comment"] == "很好\ufffd"
+
+
+def test_doc_ids_are_checked_against_the_loaded_index(chat):
+    _, (_, chat_messages, turns, _, _) = run(chat, ANSWERABLE, doc_ids=["gd"])
+    assert turns[-1]["outcome"] == "answer"
+    _, (_, chat_messages, turns, _, _) = run(chat, ANSWERABLE, doc_ids=["gd", "no-such-doc"])
+    assert turns[-1]["outcome"] == "error" and "no-such-doc" in chat_messages[-1]["content"]
+
+
+def test_concurrent_requests_of_one_session_are_each_logged_once(chat):
+    import threading
+
+    state = []  # Gradio hands every event of a session the same state object
+    threads = [
+        threading.Thread(target=lambda q=q: list(chat.respond(q, state, None, "original", 5, "one")))
+        for q in [ANSWERABLE, UNRELATED] * 4
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    records = read_jsonl(chat.logs.audit_path)
+    assert len(records) == 8
+    assert sorted(r["turn"] for r in records) == list(range(8))  # unique (session, turn) keys
+    assert sorted(t["turn"] for t in state) == list(range(8))  # and no turn lost from the state
+    assert all(t["outcome"] in ("answer", "refusal") for t in state)
+
+
+def test_credentials_in_the_llm_url_reach_no_message_and_no_log(tmp_path, tiny_settings):
+    from ui.logs import Logs
+
+    settings = tiny_settings.replace(
+        generator="openai", llm_model="m", llm_base_url="alice:s3cret@127.0.0.1:9/v1"
+    )
+    engine = Engine(settings, log=lambda line: None).start(background=False)
+    assert engine.status()[0] == "failed" and "s3cret" not in engine.status()[1]
+    chat = Chat(engine, Logs(tmp_path), stream_delay=0)
+    _, (_, chat_messages, *_) = run(chat, ANSWERABLE)
+    assert "rag-error" in chat_messages[-1]["content"] and "s3cret" not in chat_messages[-1]["content"]
+    assert "s3cret" not in chat.logs.audit_path.read_text(encoding="utf-8")
+
+
+def test_odd_api_values_for_script_and_top_k_are_neutralised_and_audited(chat):
+    updates = list(chat.respond(ANSWERABLE, [], None, "x" * 10_000, "many", "sess"))
+    _, _, turns, _, _ = updates[-1]
+    assert turns[-1]["outcome"] == "answer"
+    record = read_jsonl(chat.logs.audit_path)[-1]
+    assert record["settings"]["script"] == "original" and record["settings"]["top_k"] == 5

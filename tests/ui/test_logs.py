@@ -70,3 +70,25 @@ def test_concurrent_appends_stay_whole_lines(tmp_path):
 
 def test_reading_a_missing_log_is_empty(tmp_path):
     assert read_jsonl(tmp_path / "none.jsonl") == []
+
+
+def test_logs_are_readable_by_their_owner_only(tmp_path, answer):
+    import stat
+
+    logs = Logs(tmp_path / "data")
+    logs.audit(_turn(answer), "s")
+    logs.feedback(_turn(answer), "up", "", "f1", "s")
+    for path in (logs.audit_path, logs.feedback_path):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    old = tmp_path / "old.jsonl"  # a log made by an earlier version is tightened on write
+    old.write_text("", encoding="utf-8")
+    old.chmod(0o644)
+    append_jsonl(old, {"a": 1})
+    assert stat.S_IMODE(old.stat().st_mode) == 0o600
+
+
+def test_a_record_with_a_lone_surrogate_or_credentials_is_written_neutralised(tmp_path):
+    path = tmp_path / "log.jsonl"
+    append_jsonl(path, {"question": "问\ud800题", "error": "no reply from http://bob:hunter2@h/v1"})
+    (row,) = read_jsonl(path)
+    assert row["question"] == "问\ufffd题" and "hunter2" not in row["error"]
