@@ -68,7 +68,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         embedder_model=args.embedder_model,
     )
     try:
-        report = build_from_settings(settings, progress=not args.quiet)
+        report = build_from_settings(
+            settings, progress=not args.quiet, store_token=os.environ.get(settings.milvus_token_env)
+        )
     except ValueError as error:
         raise UserError(str(error)) from None
     print(report.summary())
@@ -82,7 +84,8 @@ def _pipeline(settings: Settings, generator: bool = True):
 
     try:
         return Pipeline.from_settings(
-            settings, api_key=os.environ.get(settings.llm_api_key_env)
+            settings, api_key=os.environ.get(settings.llm_api_key_env),
+            store_token=os.environ.get(settings.milvus_token_env),
         ).load(generator=generator)
     except (IndexNotReady, ValueError) as error:
         raise UserError(str(error)) from None
@@ -231,6 +234,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         summary = run_eval(
             settings, sets, args.out, progress=not args.quiet,
             api_key=os.environ.get(settings.llm_api_key_env),
+            store_token=os.environ.get(settings.milvus_token_env),
         )
     except (SetError, IndexNotReady, ValueError) as error:
         raise UserError(str(error)) from None

@@ -43,6 +43,13 @@ class Settings:
     dense_weight: float = 0.4
     rrf_k: int = 60
     top_k: int = 5
+    candidate_depth: int = 100  # rows each store returns for fusion (never every chunk)
+    # Stores (rag.wiring.VECTOR_STORES): faiss + bm25s embedded, or Milvus
+    vector_store: str = "faiss"
+    milvus_uri: str = ""  # "" → milvus-lite in <index_dir>/milvus.db; else http://host:19530
+    milvus_token_env: str = "MILVUS_TOKEN"  # the *name* of the variable holding the token
+    milvus_collection: str = "zhengwu"  # prefix; one collection per build
+    milvus_lexical: str = "terms"  # terms (project tokens as sparse vectors) | bm25 (Milvus BM25)
     # Answering
     generator: str = "extractive"
     max_question_chars: int = 500
@@ -166,6 +173,8 @@ def _check(settings: Settings) -> None:
         raise SettingsError(
             f"need 0 < min_chars <= max_chars, got {settings.min_chars} and {settings.max_chars}"
         )
+    if not 1 <= settings.candidate_depth <= 10_000:
+        raise SettingsError(f"candidate_depth={settings.candidate_depth} must be between 1 and 10000")
     if settings.top_k < 1 or settings.top_k > 50:
         raise SettingsError(f"top_k={settings.top_k} must be between 1 and 50")
     if settings.llm_timeout_s <= 0 or settings.llm_retries < 0:

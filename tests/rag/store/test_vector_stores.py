@@ -1,0 +1,128 @@
+"""The same store tests against FAISS and milvus-lite (a real embedded Milvus, in tmp_path)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rag.store.faiss_store import FaissStore, recall_at_k
+from rag.store.milvus_store import MilvusStore
+from rag.store.vectors import Candidates, VectorStore
+
+pytestmark = pytest.mark.unit
+
+DIM = 16
+
+
+def _unit(rows: int, seed: int) -> np.ndarray:
+    vectors = np.random.default_rng(seed).normal(size=(rows, DIM)).astype(np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+@pytest.fixture(params=["faiss", "milvus-lite"])
+def store(request, tmp_path):
+    if request.param == "faiss":
+        yield FaissStore(DIM)
+        return
+    milvus = MilvusStore(str(tmp_path / "milvus.db"), "test_store", DIM).load(create=True)
+    yield milvus
+    milvus.close()
+
+
+@pytest.fixture
+def filled(store):
+    vectors = _unit(30, seed=1)
+    doc_ids = ["a"] * 10 + ["b"] * 10 + ["c"] * 10
+    rows = store.add(doc_ids, vectors)
+    return store, vectors, rows
+
+
+def test_store_is_a_vector_store(store):
+    assert isinstance(store, VectorStore)
+    assert store.count() == 0
+
+
+def test_add_numbers_rows_in_order_and_counts_them(filled):
+    store, vectors, rows = filled
+    assert list(rows) == list(range(30))
+    assert store.count() == 30
+    more = store.add(["d", "d"], _unit(2, seed=2))
+    assert list(more) == [30, 31] and store.count() == 32
+
+
+def test_search_returns_the_exact_nearest_rows_best_first(filled):
+    store, vectors, _ = filled
+    query = vectors[7] + 0.05 * vectors[3]
+    query /= np.linalg.norm(query)
+    found = store.search(query, 5)
+    expected = np.argsort(-(vectors @ query))[:5]
+    assert found.rows.tolist() == expected.tolist()
+    assert np.allclose(found.scores, (vectors @ query)[expected], atol=1e-5)
+    assert list(found.scores) == sorted(found.scores, reverse=True)
+
+
+def test_doc_filter_restricts_the_search(filled):
+    store, vectors, _ = filled
+    found = store.search(vectors[0], 8, doc_ids=["b"])
+    assert len(found) == 8 and set(found.rows.tolist()) <= set(range(10, 20))
+    assert len(store.search(vectors[0], 8, doc_ids=["c", "a"])) == 8
+    assert store.search(vectors[0], 5, doc_ids=["b", "unknown"]).rows.min() >= 10
+    assert len(store.search(vectors[0], 5, doc_ids=[])) == 0
+    assert len(store.search(vectors[0], 5, doc_ids=["unknown"])) == 0
+
+
+def test_delete_by_document_removes_its_rows_from_search_and_count(filled):
+    store, vectors, _ = filled
+    assert store.delete("a") == 10
+    assert store.count() == 20
+    found = store.search(vectors[0], 30)
+    assert len(found) == 20 and found.rows.min() >= 10
+    assert store.delete("a") == 0
+
+
+def test_k_zero_and_empty_store_give_no_candidates(store):
+    assert len(store.search(_unit(1, seed=3)[0], 5)) == 0
+    store.add(["a"], _unit(1, seed=3))
+    assert len(store.search(_unit(1, seed=3)[0], 0)) == 0
+
+
+def test_faiss_switches_to_hnsw_above_the_threshold_and_recall_is_measured():
+    vectors = _unit(3000, seed=4)
+    small = FaissStore.from_vectors(vectors[:500], ["d"] * 500, flat_max_rows=1000)
+    large = FaissStore.from_vectors(vectors, ["d"] * 3000, flat_max_rows=1000)
+    assert (small.layout, large.layout) == ("flat", "hnsw")
+    queries = _unit(50, seed=5)
+    assert recall_at_k(small, queries, 10) == 1.0
+    recall = recall_at_k(large, queries, 10)
+    assert 0.9 <= recall <= 1.0
+
+
+def test_filtered_hnsw_search_is_exact_on_few_rows():
+    vectors = _unit(3000, seed=6)
+    doc_ids = [f"d{i // 100}" for i in range(3000)]
+    store = FaissStore.from_vectors(vectors, doc_ids, flat_max_rows=1000)
+    found = store.search(vectors[250], 10, doc_ids=["d2"])
+    expected = 200 + np.argsort(-(vectors[200:300] @ vectors[250]))[:10]
+    assert found.rows.tolist() == expected.tolist()
+
+
+def test_faiss_store_round_trips_with_memory_mapped_vectors(tmp_path):
+    vectors = _unit(40, seed=7)
+    doc_ids = ["a"] * 20 + ["b"] * 20
+    FaissStore.from_vectors(vectors, doc_ids).save(tmp_path)
+    opened = FaissStore.open(tmp_path, doc_ids)
+    assert isinstance(opened.vectors, np.memmap)
+    assert np.array_equal(np.asarray(opened.vectors), vectors)
+    assert opened.search(vectors[3], 3).rows[0] == 3
+    with pytest.raises(ValueError, match="40 indexed vectors"):
+        FaissStore.open(tmp_path, doc_ids[:5])
+
+
+def test_candidates_ranked_keeps_the_k_best():
+    found = Candidates.ranked(np.arange(6), np.array([0.1, 0.6, 0.3, 0.6, 0.2, 0.9]), 3)
+    assert found.rows.tolist() == [5, 1, 3]
+
+
+def test_milvus_rejects_an_unknown_lexical_mode(tmp_path):
+    with pytest.raises(ValueError, match=r"\['terms', 'bm25'\]"):
+        MilvusStore(str(tmp_path / "m.db"), "x", DIM, lexical_mode="chinese")
