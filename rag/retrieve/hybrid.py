@@ -102,32 +102,25 @@ class HybridRetriever:
         return fused_hits(self.dense.index.chunks, fused, lists, self.fusion, top_k)
 
 
-class MilvusHybridRetriever:
-    """Hybrid retrieval as one Milvus `hybrid_search`: both lists and the fusion run in Milvus
-    (its WeightedRanker and RRFRanker fuse as `fuse_weighted` and `fuse_rrf` do)."""
+class MilvusHybridRetriever(HybridRetriever):
+    """Hybrid retrieval over a Milvus collection. With RRF at weights 1 and 1 it is one Milvus
+    `hybrid_search` (its RRFRanker fuses exactly as `fuse_rrf`). Weighted fusion fetches both
+    lists from Milvus and fuses them here: Milvus's WeightedRanker normalises each list with an
+    arctan (milvus_lite/function/ops/merge_op.py, as Milvus does), not min-max, so it would
+    rank differently from the fusion the weights were chosen for."""
 
-    name = "hybrid"
-
-    def __init__(self, lexical: Bm25Retriever, dense: DenseRetriever, fusion: str = "rrf",
-                 bm25_weight: float = 1.0, dense_weight: float = 1.0, rrf_k: int = 60,
-                 depth: int = CANDIDATE_DEPTH) -> None:
-        if fusion not in FUSIONS:
-            raise ValueError(f"unknown fusion {fusion!r}; choose one of {sorted(FUSIONS)}")
-        self.lexical = lexical
-        self.dense = dense
-        self.fusion = fusion
-        self.weights = (bm25_weight, dense_weight)
-        self.rrf_k = rrf_k
-        self.depth = depth
+    def native(self) -> bool:
+        return self.fusion == "rrf" and (self.bm25_weight, self.dense_weight) == (1.0, 1.0)
 
     def retrieve(
         self, query: str, top_k: int = 5, doc_ids: Collection[str] | None = None
     ) -> list[Hit]:
+        if not self.native():
+            return super().retrieve(query, top_k, doc_ids)
         if top_k <= 0:
             return []
-        store = self.dense.store
-        fused = store.hybrid(
+        fused = self.dense.store.hybrid(
             self.dense.query_vector(query), self.lexical.store.query(query), top_k,
-            max(top_k, self.depth), self.fusion, self.weights, self.rrf_k, doc_ids,
+            max(top_k, self.depth), "rrf", (1.0, 1.0), self.rrf_k, doc_ids,
         )
         return fused_hits(self.dense.index.chunks, fused, {}, self.fusion, top_k)

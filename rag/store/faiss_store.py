@@ -59,7 +59,7 @@ class FaissStore:
 
     # building -----------------------------------------------------------------------------
     @classmethod
-    def from_vectors(cls, vectors: np.ndarray, doc_ids: Sequence[str], *, layout: str | None = None,
+    def from_vectors(cls, vectors: np.ndarray, doc_ids: Sequence[str] | RowDocs, *, layout: str | None = None,
                      flat_max_rows: int = FLAT_MAX_ROWS, ef_search: int = 96) -> "FaissStore":
         """A store over `vectors` (row i belongs to `doc_ids[i]`); layout by size unless given."""
         if len(vectors) != len(doc_ids):
@@ -69,7 +69,7 @@ class FaissStore:
         store.layout = layout or choose_layout(len(vectors), flat_max_rows)
         store.index = make_faiss_index(vectors, store.dim, store.layout)
         store.vectors = vectors
-        store.docs = RowDocs(doc_ids)
+        store.docs = doc_ids if isinstance(doc_ids, RowDocs) else RowDocs(doc_ids)
         return store
 
     def add(self, doc_ids: Sequence[str], vectors: np.ndarray) -> np.ndarray:
@@ -141,7 +141,7 @@ class FaissStore:
                         "flat_max_rows": self.flat_max_rows}), encoding="utf-8")
 
     @classmethod
-    def open(cls, folder: Path, doc_ids: Sequence[str], ef_search: int = 96) -> "FaissStore":
+    def open(cls, folder: Path, doc_ids: Sequence[str] | RowDocs, ef_search: int = 96) -> "FaissStore":
         """Open a saved store; the raw vectors are memory-mapped, not read into memory."""
         import faiss
 
@@ -159,7 +159,7 @@ class FaissStore:
                 f"{folder}: {index.ntotal} indexed vectors, {len(store.vectors)} stored vectors, "
                 f"{len(doc_ids)} chunks"
             )
-        store.docs = RowDocs(doc_ids)
+        store.docs = doc_ids if isinstance(doc_ids, RowDocs) else RowDocs(doc_ids)
         return store
 
 

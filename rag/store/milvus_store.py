@@ -150,8 +150,9 @@ class MilvusStore:
     def hybrid(self, vector: np.ndarray, lexical_query, k: int, depth: int, fusion: str,
                weights: tuple[float, float], rrf_k: int = 60,
                doc_ids: Collection[str] | None = None) -> Candidates:
-        """One `hybrid_search`: dense and lexical top-`depth` lists fused by Milvus's ranker
-        ("weighted": per-list min-max, weights (lexical, dense); "rrf": Σ 1/(rrf_k + rank))."""
+        """One `hybrid_search`: lexical and dense top-`depth` lists fused by Milvus's ranker
+        ("rrf": Σ 1/(rrf_k + rank); "weighted": Milvus's WeightedRanker, which normalises each
+        list with an arctan, weights (lexical, dense))."""
         from pymilvus import AnnSearchRequest, RRFRanker, WeightedRanker
 
         if k <= 0:

@@ -92,6 +92,16 @@ class RowDocs:
         if len(doc_ids):
             self.append(doc_ids)
 
+    @classmethod
+    def from_codes(cls, names: Sequence[str], codes: np.ndarray) -> "RowDocs":
+        """Rows given as document numbers into `names` (how large builds store them)."""
+        docs = cls()
+        docs.names = list(names)
+        docs.numbers = {name: i for i, name in enumerate(docs.names)}
+        docs.codes = np.asarray(codes, dtype=np.int32)
+        docs.live = np.ones(docs.codes.size, dtype=bool)
+        return docs
+
     def __len__(self) -> int:
         return int(self.codes.size)
 

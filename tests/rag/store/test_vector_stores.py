@@ -126,3 +126,109 @@ def test_candidates_ranked_keeps_the_k_best():
 def test_milvus_rejects_an_unknown_lexical_mode(tmp_path):
     with pytest.raises(ValueError, match=r"\['terms', 'bm25'\]"):
         MilvusStore(str(tmp_path / "m.db"), "x", DIM, lexical_mode="chinese")
+
+
+# -- the stores behind a build and a pipeline ---------------------------------------------------------
+QUESTIONS = ["领导小组由谁担任组长", "怎样打破数据烟囱", "數據共享", "数字人才 培训", "数据安全 隐私"]
+
+
+@pytest.fixture(scope="module")
+def milvus_tiny(tiny_index, tmp_path_factory):
+    """The tiny build copied into milvus-lite (terms mode) and the same build's FAISS stores."""
+    from rag.settings import Settings
+    from rag.store.index import load_index
+    from rag.wiring import fill_milvus, make_stores
+
+    uri = str(tmp_path_factory.mktemp("milvus") / "milvus.db")
+    settings = Settings(index_dir=tiny_index, embedder="hash", vector_store="milvus", milvus_uri=uri,
+                        refusal_threshold=0.0)
+    fill_milvus(settings)
+    index = load_index(tiny_index)
+    return settings, index, make_stores(settings, index), make_stores(settings.replace(vector_store="faiss"), index)
+
+
+def test_build_keeps_vectors_beside_faiss_for_reuse(tiny_index):
+    from rag.store.index import load_index
+
+    index = load_index(tiny_index)
+    vectors = index.vectors()
+    assert isinstance(vectors, np.memmap) and vectors.shape == (len(index.chunks), index.faiss_index.d)
+    assert np.allclose(vectors, index.faiss_index.reconstruct_n(0, index.faiss_index.ntotal))
+
+
+def test_milvus_terms_lexical_scores_equal_bm25s(milvus_tiny):
+    _, index, milvus, faiss = milvus_tiny
+    for question in QUESTIONS:
+        ours, theirs = faiss.lexical.search(question, 10), milvus.lexical.search(question, 10)
+        assert ours.rows.tolist() == theirs.rows.tolist(), question
+        assert np.allclose(ours.scores, theirs.scores, rtol=1e-4), question
+
+
+def test_milvus_hybrid_search_ranks_as_the_embedded_fusion(milvus_tiny):
+    from rag.embed import make_embedder
+    from rag.retrieve.dense import DenseRetriever
+    from rag.retrieve.hybrid import HybridRetriever, MilvusHybridRetriever
+    from rag.retrieve.lexical import Bm25Retriever
+
+    _, index, milvus, faiss = milvus_tiny
+    embedder = make_embedder("hash").load()
+    for fusion, weights in (("weighted", (0.6, 0.4)), ("rrf", (1.0, 1.0))):
+        made = [kind(Bm25Retriever(index, stores.lexical), DenseRetriever(index, embedder, stores.vector),
+                     fusion=fusion, bm25_weight=weights[0], dense_weight=weights[1])
+                for kind, stores in ((HybridRetriever, faiss), (MilvusHybridRetriever, milvus))]
+        for question in QUESTIONS:
+            ours, theirs = (r.retrieve(question, top_k=5) for r in made)
+            assert [h.chunk.chunk_id for h in ours] == [h.chunk.chunk_id for h in theirs], (fusion, question)
+            assert np.allclose([h.score for h in ours], [h.score for h in theirs], rtol=1e-4)
+        assert made[1].native() == (fusion == "rrf")  # RRF runs as one Milvus hybrid_search
+        filtered = made[1].retrieve("数据共享 数字技能", top_k=10, doc_ids=["talent"])
+        assert filtered and {h.chunk.doc_id for h in filtered} == {"talent"}
+
+
+def test_pipeline_answers_the_same_over_milvus(milvus_tiny, tiny_pipeline):
+    from rag.pipeline import Pipeline
+    from rag.store.milvus_store import MilvusStore
+
+    settings, _, _, _ = milvus_tiny
+    pipeline = Pipeline.from_settings(settings).load()
+    assert isinstance(pipeline.stores.vector, MilvusStore)
+    for question in QUESTIONS[:3]:
+        ours, theirs = tiny_pipeline.run(question), pipeline.run(question)
+        assert ours.refused == theirs.refused
+        assert [h.chunk.chunk_id for h in ours.trace.retrieved] == [
+            h.chunk.chunk_id for h in theirs.trace.retrieved]
+
+
+def test_milvus_store_of_another_build_is_not_ready(milvus_tiny):
+    from rag.store.index import IndexNotReady
+    from rag.wiring import make_stores
+
+    settings, index, _, _ = milvus_tiny
+    other = settings.replace(milvus_collection="never_built")
+    with pytest.raises(IndexNotReady, match="vector_store"):
+        make_stores(other, index)
+
+
+def test_unknown_store_names_list_the_allowed_ones(tiny_index):
+    from rag.pipeline import Pipeline
+    from rag.settings import Settings
+
+    with pytest.raises(ValueError, match=r"\['faiss', 'milvus'\]"):
+        Pipeline.from_settings(Settings(index_dir=tiny_index, vector_store="qdrant"))
+    with pytest.raises(ValueError, match=r"\['bm25', 'terms'\]"):
+        Pipeline.from_settings(Settings(index_dir=tiny_index, milvus_lexical="chinese"))
+
+
+def test_milvus_bm25_function_with_the_jieba_analyzer_finds_the_article(tmp_path, tiny_index):
+    from rag.store.build import indexed_text
+    from rag.store.index import load_index
+    from rag.store.milvus_store import fill_from_build
+
+    index = load_index(tiny_index)
+    store = MilvusStore(str(tmp_path / "m.db"), "bm25_mode", index.faiss_index.d, lexical_mode="bm25")
+    fill_from_build(store, index)
+    lexical = store.lexical()
+    found = lexical.search("领导小组 组长 省长", 3)
+    assert len(found) and index.chunks[int(found.rows[0])].doc_id == "gd"
+    assert (found.scores > 0).all()
+    assert "省长" in indexed_text(index.chunks[int(found.rows[0])])
