@@ -232,3 +232,18 @@ def test_milvus_bm25_function_with_the_jieba_analyzer_finds_the_article(tmp_path
     assert len(found) and index.chunks[int(found.rows[0])].doc_id == "gd"
     assert (found.scores > 0).all()
     assert "省长" in indexed_text(index.chunks[int(found.rows[0])])
+
+
+@pytest.mark.parametrize("side", ["faiss", "milvus"])
+def test_lexical_stores_filter_count_and_skip_rows_without_terms(milvus_tiny, side):
+    from rag.store.vectors import LexicalStore
+
+    _, index, milvus, faiss = milvus_tiny
+    lexical = (faiss if side == "faiss" else milvus).lexical
+    assert isinstance(lexical, LexicalStore)
+    assert lexical.count() == len(index.chunks)
+    found = lexical.search("数据共享 数字技能", 20, doc_ids=["talent"])
+    assert len(found) and {index.chunks[int(r)].doc_id for r in found.rows} == {"talent"}
+    assert (found.scores > 0).all()
+    assert len(lexical.search("数据共享", 5, doc_ids=[])) == 0
+    assert len(lexical.search("量子纠缠", 5)) == 0
