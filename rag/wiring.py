@@ -44,6 +44,7 @@ def build_from_settings(settings: Settings, progress: bool = True, store_token: 
     vector_store = "milvus" the build is then copied into a Milvus collection of its own."""
     from rag.store.build import build_index
 
+    check_choices(settings)
     report = build_index(
         settings.seeds_dir,
         settings.index_dir,

@@ -247,3 +247,14 @@ def test_lexical_stores_filter_count_and_skip_rows_without_terms(milvus_tiny, si
     assert (found.scores > 0).all()
     assert len(lexical.search("数据共享", 5, doc_ids=[])) == 0
     assert len(lexical.search("量子纠缠", 5)) == 0
+
+
+def test_build_refuses_an_unknown_store_before_building(tmp_path):
+    from rag.settings import Settings
+    from rag.wiring import build_from_settings
+
+    settings = Settings(seeds_dir=tmp_path / "none", index_dir=tmp_path / "index", embedder="hash",
+                        vector_store="qdrant")
+    with pytest.raises(ValueError, match=r"unknown vector_store 'qdrant'; choose one of \['faiss', 'milvus'\]"):
+        build_from_settings(settings, progress=False)
+    assert not (tmp_path / "index").exists()
