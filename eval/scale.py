@@ -498,9 +498,8 @@ def main(argv: list[str] | None = None) -> int:
         saved = json.loads(previous.read_text(encoding="utf-8"))
         print(write_report(saved["rows"], saved.get("throughput"), out, saved["machine"]))
         return 0
-    if previous.is_file():  # sizes measured by earlier runs stay in the table unless re-measured
-        rows = [r for r in json.loads(previous.read_text(encoding="utf-8"))["rows"]
-                if r["passages"] not in sizes]
+    if previous.is_file():  # rows of earlier runs stay in the table unless re-measured
+        rows = json.loads(previous.read_text(encoding="utf-8"))["rows"]
     machine = f"{os.cpu_count()} cores, {_mem_gb()} GiB RAM, load average {os.getloadavg()[0]:.1f} at start"
     for size in sizes:
         folder = Path(args.work) / f"p{size}"
@@ -512,7 +511,7 @@ def main(argv: list[str] | None = None) -> int:
         disk = _disk_mb(folder)
         served = _probe_in_subprocess(folder, sets, "faiss", args.rounds)
         row = {**built, **served, "store": "faiss+bm25s", "disk_mb": disk}
-        rows.append(row)
+        rows = _replace(rows, row)
         print(json.dumps(row), file=sys.stderr)
         if size <= args.milvus_max:
             print(f"[{time.strftime('%H:%M:%S')}] milvus-lite at {size:,}", file=sys.stderr)
@@ -520,7 +519,7 @@ def main(argv: list[str] | None = None) -> int:
             served = _probe_in_subprocess(folder, sets, "milvus", args.rounds)
             row = {"passages": size, "store": "milvus-lite", "layout": "AUTOINDEX",
                    "build_s": milvus["milvus_build_s"], "disk_mb": milvus["milvus_disk_mb"], **served}
-            rows.append(row)
+            rows = _replace(rows, row)
             print(json.dumps(row), file=sys.stderr)
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
@@ -535,6 +534,11 @@ def main(argv: list[str] | None = None) -> int:
     print(render(rows, speed, machine, ""))
     print(f"wrote {path}", file=sys.stderr)
     return 0
+
+
+def _replace(rows: list[dict], row: dict) -> list[dict]:
+    """`rows` with `row` in place of an earlier measurement of the same size and store."""
+    return [r for r in rows if (r["passages"], r["store"]) != (row["passages"], row["store"])] + [row]
 
 
 def _mem_gb() -> int:
