@@ -203,7 +203,7 @@ def serve_probe(folder: Path, questions: list[str], store: str, rounds: int) -> 
     embedder = HashingEmbedder(int(np.load(folder / "vectors.npy", mmap_mode="r").shape[1]))
     built = _Built(table, embedder.model_id)
     if store == "faiss":
-        vector_store = FaissStore.open(folder, docs, ef_search=96)
+        vector_store = FaissStore.open(folder, docs)
         lexical_store = Bm25Store(bm25s.BM25.load(str(folder / "bm25"), allow_pickle=False, mmap=True),
                                   tokenizer, ())
         lexical_store.docs = docs
@@ -251,6 +251,19 @@ def serve_probe(folder: Path, questions: list[str], store: str, rounds: int) -> 
         vectors = np.stack([embedder.embed_query(q) for q in questions[:50]])
         figures["recall_at_10"] = round(recall_at_k(vector_store, vectors, 10), 4)
         figures["layout"] = vector_store.layout
+        if vector_store.layout == "hnsw":  # the recall / cost trade-off of efSearch
+            default, sweep = vector_store.ef_search, {}
+            for ef in (64, 128, 256, 512):
+                vector_store.ef_search = ef
+                started = time.process_time()
+                for vector in vectors:
+                    vector_store.search(vector, 10)
+                cpu_ms = (time.process_time() - started) * 1000 / len(vectors)
+                sweep[str(ef)] = {"recall_at_10": round(recall_at_k(vector_store, vectors, 10), 4),
+                                  "cpu_ms": round(cpu_ms, 2)}
+            vector_store.ef_search = default
+            figures["ef_search"] = default
+            figures["recall_by_ef_search"] = sweep
     return figures
 
 
@@ -429,6 +442,16 @@ def render(rows: list[dict], speed: dict | None, machine: str, image: str) -> st
         parts += [f"Real components, per 1 k passages (measured on {speed['passages']}): "
                   f"embedding with `{speed['embedder']}` {speed['embed_s_per_1k']} s, "
                   f"jieba/OpenCC tokenising {speed['tokenize_s_per_1k']} s.", ""]
+    sweeps = [r for r in rows if r.get("recall_by_ef_search")]
+    if sweeps:
+        parts += ["HNSW recall@10 against exact search, and dense CPU ms a query, by efSearch "
+                  "(50 questions):", "", "| passages | " + " | ".join(
+                      f"efSearch {ef}" for ef in sweeps[0]["recall_by_ef_search"]) + " |",
+                  "|---|" + "---|" * len(sweeps[0]["recall_by_ef_search"])]
+        for r in sweeps:
+            parts.append(f"| {r['passages']:,} | " + " | ".join(
+                f"{v['recall_at_10']} ({v['cpu_ms']} ms)" for v in r["recall_by_ef_search"].values()) + " |")
+        parts.append("")
     if image:
         parts += [f"![growth: query p95 and serving RSS against passages]({image})", ""]
     return "\n".join(parts)

@@ -20,6 +20,7 @@ VECTORS_FILE = "vectors.npy"
 LAYOUT_FILE = "faiss.json"
 FLAT_MAX_ROWS = 50_000  # above this many vectors the index is HNSW (recall in docs/scale.md)
 EXACT_MAX_ROWS = 20_000  # a filtered search over at most this many rows is scored exactly
+EF_SEARCH = 256  # HNSW candidates per query: recall and cost by efSearch in docs/scale.md
 
 
 def choose_layout(rows: int, flat_max_rows: int = FLAT_MAX_ROWS) -> str:
@@ -48,7 +49,7 @@ class FaissStore:
 
     name = "faiss"
 
-    def __init__(self, dim: int, flat_max_rows: int = FLAT_MAX_ROWS, ef_search: int = 96) -> None:
+    def __init__(self, dim: int, flat_max_rows: int = FLAT_MAX_ROWS, ef_search: int = EF_SEARCH) -> None:
         self.dim = dim
         self.flat_max_rows = flat_max_rows
         self.ef_search = ef_search
@@ -60,7 +61,7 @@ class FaissStore:
     # building -----------------------------------------------------------------------------
     @classmethod
     def from_vectors(cls, vectors: np.ndarray, doc_ids: Sequence[str] | RowDocs, *, layout: str | None = None,
-                     flat_max_rows: int = FLAT_MAX_ROWS, ef_search: int = 96) -> "FaissStore":
+                     flat_max_rows: int = FLAT_MAX_ROWS, ef_search: int = EF_SEARCH) -> "FaissStore":
         """A store over `vectors` (row i belongs to `doc_ids[i]`); layout by size unless given."""
         if len(vectors) != len(doc_ids):
             raise ValueError(f"{len(vectors)} vectors for {len(doc_ids)} document ids")
@@ -141,7 +142,7 @@ class FaissStore:
                         "flat_max_rows": self.flat_max_rows}), encoding="utf-8")
 
     @classmethod
-    def open(cls, folder: Path, doc_ids: Sequence[str] | RowDocs, ef_search: int = 96) -> "FaissStore":
+    def open(cls, folder: Path, doc_ids: Sequence[str] | RowDocs, ef_search: int = EF_SEARCH) -> "FaissStore":
         """Open a saved store; the raw vectors are memory-mapped, not read into memory."""
         import faiss
 
