@@ -26,7 +26,7 @@ DEFAULT_SETS = (
 
 def run_eval(
     settings: Settings, sets: list[Path], out_dir: Path, progress: bool = True,
-    api_key: str | None = None,
+    api_key: str | None = None, store_token: str | None = None,
 ) -> dict:
     """Evaluate each set with the configured pipeline; returns the summary written to disk.
 
@@ -36,10 +36,10 @@ def run_eval(
     from rag.wiring import build_from_settings
 
     loaded = {Path(p).stem: load_set(Path(p)) for p in sets}
-    pipeline = Pipeline.from_settings(settings, api_key=api_key)
+    pipeline = Pipeline.from_settings(settings, api_key=api_key, store_token=store_token)
     if not index_exists(settings.index_dir):
         print(f"no index at {settings.index_dir}: building it from {settings.seeds_dir} …", file=sys.stderr)
-        build_from_settings(settings, progress=progress)
+        build_from_settings(settings, progress=progress, store_token=store_token)
     pipeline.load()
     index = pipeline.index
     results, summaries, by_type = [], {}, {}

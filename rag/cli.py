@@ -94,7 +94,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     )
     try:
         report = build_from_settings(
-            settings, progress=not args.quiet, allow_duplicate=args.allow_duplicate
+            settings, progress=not args.quiet, allow_duplicate=args.allow_duplicate,
+            store_token=os.environ.get(settings.milvus_token_env),
         )
     except (ValueError, LockTimeout, IndexNotWritable) as error:
         raise UserError(str(error)) from None
@@ -109,7 +110,8 @@ def _pipeline(settings: Settings, generator: bool = True):
 
     try:
         return Pipeline.from_settings(
-            settings, api_key=os.environ.get(settings.llm_api_key_env)
+            settings, api_key=os.environ.get(settings.llm_api_key_env),
+            store_token=os.environ.get(settings.milvus_token_env),
         ).load(generator=generator)
     except (IndexNotReady, ValueError) as error:
         raise UserError(str(error)) from None
@@ -310,6 +312,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         summary = run_eval(
             settings, sets, args.out, progress=not args.quiet,
             api_key=os.environ.get(settings.llm_api_key_env),
+            store_token=os.environ.get(settings.milvus_token_env),
         )
     except (SetError, IndexNotReady, ValueError) as error:
         raise UserError(str(error)) from None

@@ -20,6 +20,7 @@ from rag.gate import AnswerabilityGate
 from rag.retrieve.base import Retriever
 from rag.settings import Settings
 from rag.store.index import LoadedIndex
+from rag.store.vectors import Stores
 from rag.types import Answer, Hit, Trace
 
 
@@ -29,33 +30,39 @@ class Pipeline:
 
     settings: Settings
     api_key: str | None = None
+    store_token: str | None = None
     index: LoadedIndex | None = None
     embedder: Embedder | None = None
+    stores: Stores | None = None
     retriever: Retriever | None = None
     gate: AnswerabilityGate | None = None
     generator: Generator | None = None
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, api_key: str | None = None) -> "Pipeline":
+    def from_settings(cls, settings: Settings, *, api_key: str | None = None,
+                      store_token: str | None = None) -> "Pipeline":
         """A pipeline for `settings` (cheap: nothing is loaded until `load()`).
 
-        `api_key` is for an LLM generator; the entry point reads it from the variable named
-        by `settings.llm_api_key_env` (library code reads no environment)."""
+        `api_key` is for an LLM generator, `store_token` for a Milvus server; the entry point
+        reads them from the variables named by `settings.llm_api_key_env` and
+        `settings.milvus_token_env` (library code reads no environment)."""
         from rag.wiring import check_choices
 
         check_choices(settings)
-        return cls(settings=settings, api_key=api_key)
+        return cls(settings=settings, api_key=api_key, store_token=store_token)
 
     def load(self, *, generator: bool = True, embedder: Embedder | None = None) -> "Pipeline":
         """Load the index and the embedder and assemble the stages (once). A loaded `embedder`
         of the same settings may be passed in (the UI reuses its own when the index changes)."""
         from rag.store.index import load_index
-        from rag.wiring import embedder_for, make_gate, make_generator, make_retriever
+        from rag.wiring import embedder_for, make_gate, make_generator, make_retriever, make_stores
 
         if self.index is None:
-            self.index = load_index(self.settings.index_dir)
+            index = load_index(self.settings.index_dir)
             self.embedder = embedder or embedder_for(self.settings).load()
-            self.retriever = make_retriever(self.settings, self.index, self.embedder)
+            self.stores = make_stores(self.settings, index, self.store_token)
+            self.retriever = make_retriever(self.settings, index, self.embedder, self.stores)
+            self.index = index
             self.gate = make_gate(self.settings, self.index, self.embedder)
         if generator and self.generator is None:
             self.generator = make_generator(self.settings, self.index, self.embedder, self.api_key)

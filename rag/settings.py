@@ -45,6 +45,13 @@ class Settings:
     dense_weight: float = 0.4
     rrf_k: int = 60
     top_k: int = 5
+    candidate_depth: int = 100  # rows each store returns for fusion (never every chunk)
+    # Stores (rag.wiring.VECTOR_STORES): faiss + bm25s embedded, or Milvus
+    vector_store: str = "faiss"
+    milvus_uri: str = ""  # "" → milvus-lite in <index_dir>/milvus.db; else http://host:19530
+    milvus_token_env: str = "MILVUS_TOKEN"  # the *name* of the variable holding the token
+    milvus_collection: str = "zhengwu"  # prefix; one collection per build
+    milvus_lexical: str = "terms"  # terms (project tokens as sparse vectors) | bm25 (Milvus BM25)
     # Answering
     generator: str = "extractive"
     max_question_chars: int = 500
@@ -127,6 +134,7 @@ RANGES: dict[str, Range] = {
     "max_file_bytes": Range(1, 10**12),
     "index_lock_timeout_s": Range(0, 86_400),
     "max_upload_bytes": Range(1, 10**12),
+    "candidate_depth": Range(1, 10_000),
     # chat server limits: 0 or less would refuse everything
     "max_request_bytes": Range(1, 10**10),
     "max_comment_chars": Range(1, 1_000_000),

@@ -18,9 +18,10 @@ from rag.gate import AnswerabilityGate, GateThresholds
 from rag.gate.scoring import SentenceScorer
 from rag.retrieve.base import Retriever
 from rag.retrieve.dense import DenseRetriever
-from rag.retrieve.hybrid import FUSIONS, HybridRetriever
+from rag.retrieve.hybrid import FUSIONS, HybridRetriever, MilvusHybridRetriever
 from rag.retrieve.lexical import Bm25Retriever
 from rag.store.index import LoadedIndex
+from rag.store.vectors import Stores
 from rag.text.match import compact
 
 if TYPE_CHECKING:
@@ -39,15 +40,34 @@ def embedder_for(settings: Settings) -> Embedder:
     ))
 
 
-def build_from_settings(settings: Settings, progress: bool = True, allow_duplicate: bool = False):
+def build_from_settings(
+    settings: Settings, progress: bool = True, allow_duplicate: bool = False,
+    store_token: str | None = None,
+):
     """`rag build` with the configured seeds, index folder, embedder and chunk sizes, through
-    the library (so the metadata set by `rag add` is kept), holding the index writer lock."""
+    the library (so the metadata set by `rag add` is kept), holding the index writer lock;
+    with vector_store = "milvus" the build is then copied into a Milvus collection of its own."""
     from rag.library.commands import library_from_settings
 
     library = library_from_settings(
         settings, on_wait=lambda message: print(f"rag: {message}", file=sys.stderr, flush=True)
     )
-    return library.rebuild(progress=progress, allow_duplicate=allow_duplicate)
+    report = library.rebuild(progress=progress, allow_duplicate=allow_duplicate)
+    if settings.vector_store == "milvus":
+        fill_milvus(settings, store_token)
+    return report
+
+
+def fill_milvus(settings: Settings, token: str | None = None):
+    """Copy the current build into its Milvus collection, then drop older builds' collections."""
+    from rag.store.index import load_index
+    from rag.store.milvus_store import collection_name, fill_from_build
+
+    index = load_index(settings.index_dir)
+    store = milvus_store_for(settings, settings.index_dir, index.manifest["build_id"],
+                             int(index.manifest["embedder"]["dim"]), token)
+    fill_from_build(store, index, prefix=collection_name(settings.milvus_collection, "").rstrip("_"))
+    return store
 
 
 def idf_of(index: LoadedIndex) -> dict[str, float]:
@@ -62,20 +82,71 @@ def idf_of(index: LoadedIndex) -> dict[str, float]:
     return {t: math.log(1 + (documents - n + 0.5) / (n + 0.5)) for t, n in df.items()}
 
 
-def _hybrid(settings: Settings, index: LoadedIndex, embedder: Embedder) -> Retriever:
-    return HybridRetriever(
-        Bm25Retriever(index),
-        DenseRetriever(index, embedder),
+def _faiss_stores(settings: Settings, index: LoadedIndex, token: str | None = None) -> Stores:
+    from rag.store.faiss_store import faiss_store_of
+    from rag.store.lexical_store import bm25_store_of
+
+    return Stores(vector=faiss_store_of(index), lexical=bm25_store_of(index))
+
+
+def milvus_store_for(settings: Settings, index_dir, build_id: str, dim: int,
+                     token: str | None = None):
+    """The Milvus store of one build: milvus-lite in `<index_dir>/milvus.db` unless
+    `milvus_uri` names a server; `token` comes from the entry point (`milvus_token_env`)."""
+    from pathlib import Path
+
+    from rag.store.milvus_store import MilvusStore, collection_name
+
+    uri = settings.milvus_uri or str(Path(index_dir) / "milvus.db")
+    return MilvusStore(uri, collection_name(settings.milvus_collection, build_id), dim,
+                       token=token or "", lexical_mode=settings.milvus_lexical)
+
+
+def _milvus_stores(settings: Settings, index: LoadedIndex, token: str | None = None) -> Stores:
+    from rag.store.index import IndexNotReady
+
+    store = milvus_store_for(settings, settings.index_dir, index.manifest["build_id"],
+                             int(index.manifest["embedder"]["dim"]), token)
+    try:
+        store.load()
+    except LookupError as error:
+        raise IndexNotReady(f"{error}; run `rag build` with vector_store = \"milvus\"") from None
+    if store.count() != len(index.chunks):
+        raise IndexNotReady(
+            f"Milvus collection {store.collection!r} holds {store.count()} rows for "
+            f"{len(index.chunks)} chunks; run `rag build` with vector_store = \"milvus\""
+        )
+    index.tokenizer.load()
+    return Stores(vector=store, lexical=store.lexical(index.tokenizer, index.bm25.vocab_dict))
+
+
+VECTOR_STORES: dict[str, Callable[..., Stores]] = {"faiss": _faiss_stores, "milvus": _milvus_stores}
+
+
+def make_stores(settings: Settings, index: LoadedIndex, token: str | None = None) -> Stores:
+    """The configured stores over a loaded build (`token` for a Milvus server, if any)."""
+    check_choices(settings)
+    return VECTOR_STORES[settings.vector_store](settings, index, token)
+
+
+def _hybrid(settings: Settings, index: LoadedIndex, embedder: Embedder, stores: Stores) -> Retriever:
+    from rag.store.milvus_store import MilvusStore
+
+    kind = MilvusHybridRetriever if isinstance(stores.vector, MilvusStore) else HybridRetriever
+    return kind(
+        Bm25Retriever(index, stores.lexical),
+        DenseRetriever(index, embedder, stores.vector),
         fusion=settings.fusion,
         bm25_weight=settings.bm25_weight,
         dense_weight=settings.dense_weight,
         rrf_k=settings.rrf_k,
+        depth=settings.candidate_depth,
     )
 
 
-RETRIEVERS: dict[str, Callable[[Settings, LoadedIndex, Embedder], Retriever]] = {
-    "bm25": lambda settings, index, embedder: Bm25Retriever(index),
-    "dense": lambda settings, index, embedder: DenseRetriever(index, embedder),
+RETRIEVERS: dict[str, Callable[[Settings, LoadedIndex, Embedder, Stores], Retriever]] = {
+    "bm25": lambda settings, index, embedder, stores: Bm25Retriever(index, stores.lexical),
+    "dense": lambda settings, index, embedder, stores: DenseRetriever(index, embedder, stores.vector),
     "hybrid": _hybrid,
 }
 
@@ -152,16 +223,22 @@ GENERATORS: dict[str, Callable] = {
 
 def check_choices(settings: Settings) -> None:
     """Raise `ValueError` naming the allowed values when a stage name is unknown."""
-    for key, registry in (("retriever", RETRIEVERS), ("generator", GENERATORS), ("fusion", FUSIONS)):
+    from rag.store.milvus_store import LEXICAL_MODES
+
+    for key, registry in (("retriever", RETRIEVERS), ("generator", GENERATORS), ("fusion", FUSIONS),
+                          ("vector_store", VECTOR_STORES), ("milvus_lexical", LEXICAL_MODES)):
         if getattr(settings, key) not in registry:
             raise ValueError(
                 f"unknown {key} {getattr(settings, key)!r}; choose one of {sorted(registry)}"
             )
 
 
-def make_retriever(settings: Settings, index: LoadedIndex, embedder: Embedder) -> Retriever:
+def make_retriever(settings: Settings, index: LoadedIndex, embedder: Embedder,
+                   stores: Stores | None = None) -> Retriever:
+    """The configured retriever over `stores` (the configured ones when not given)."""
     check_choices(settings)
-    return RETRIEVERS[settings.retriever](settings, index, embedder)
+    stores = make_stores(settings, index) if stores is None else stores
+    return RETRIEVERS[settings.retriever](settings, index, embedder, stores)
 
 
 def make_generator(

@@ -1,13 +1,14 @@
-"""The `Retriever` protocol and the scoring helpers the retrievers share."""
+"""The `Retriever` protocol and the helpers the retrievers share."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Protocol, runtime_checkable
 
-import numpy as np
-
+from rag.store.vectors import Candidates
 from rag.types import Chunk, Hit
+
+CANDIDATE_DEPTH = 100  # rows each list contributes to fusion (and the most a search returns)
 
 
 @runtime_checkable
@@ -21,23 +22,9 @@ class Retriever(Protocol):
     ) -> list[Hit]: ...
 
 
-def allowed_mask(chunks: tuple[Chunk, ...], doc_ids: Collection[str] | None) -> np.ndarray:
-    """Boolean mask of the chunks a search may return."""
-    if doc_ids is None:
-        return np.ones(len(chunks), dtype=bool)
-    wanted = set(doc_ids)
-    return np.array([c.doc_id in wanted for c in chunks], dtype=bool)
-
-
-def top_hits(
-    chunks: tuple[Chunk, ...], scores: np.ndarray, mask: np.ndarray, top_k: int, label: str
-) -> list[Hit]:
-    """The `top_k` best allowed chunks as ranked hits (ties broken by chunk order)."""
-    candidates = np.flatnonzero(mask)
-    if top_k <= 0 or candidates.size == 0:
-        return []
-    order = candidates[np.lexsort((candidates, -scores[candidates]))][:top_k]
+def hits_from(chunks: Sequence[Chunk], found: Candidates, label: str) -> list[Hit]:
+    """Ranked hits for a store's candidate rows (`chunks[row]` is the row's chunk)."""
     return [
-        Hit(chunk=chunks[i], score=float(scores[i]), rank=rank, scores=((label, float(scores[i])),))
-        for rank, i in enumerate(order, start=1)
+        Hit(chunk=chunks[int(row)], score=float(score), rank=rank, scores=((label, float(score)),))
+        for rank, (row, score) in enumerate(zip(found.rows, found.scores), start=1)
     ]

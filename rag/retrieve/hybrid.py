@@ -1,46 +1,66 @@
-"""Hybrid retrieval: BM25 and dense scores fused by a method chosen from `FUSIONS`."""
+"""Hybrid retrieval: the lexical and the dense candidate lists fused by a method from `FUSIONS`.
+
+Fusion sees only the top `depth` rows of each list, as Milvus's rankers do: a row missing from a
+list adds nothing for that list. Ties are broken by row, so results are deterministic.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 
 import numpy as np
 
-from rag.retrieve.base import allowed_mask
+from rag.retrieve.base import CANDIDATE_DEPTH
 from rag.retrieve.dense import DenseRetriever
 from rag.retrieve.lexical import Bm25Retriever
+from rag.store.vectors import Candidates
 from rag.types import Hit
 
 
-def _ranks(scores: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """1-based rank of each allowed chunk by descending score (ties by chunk order)."""
-    ranks = np.full(scores.shape, np.inf)
-    allowed = np.flatnonzero(mask)
-    order = allowed[np.lexsort((allowed, -scores[allowed]))]
-    ranks[order] = np.arange(1, order.size + 1)
-    return ranks
+def _union(lists: Sequence[Candidates]) -> np.ndarray:
+    return np.unique(np.concatenate([c.rows for c in lists])) if lists else np.zeros(0, np.int64)
 
 
-def fuse_rrf(lexical, dense, mask, bm25_weight, dense_weight, rrf_k) -> np.ndarray:
-    """Reciprocal rank fusion: Σ weight / (k + rank); a zero BM25 score earns no rank."""
-    lexical_ranks = _ranks(lexical, mask & (lexical > 0))
-    dense_ranks = _ranks(dense, mask)
-    return bm25_weight / (rrf_k + lexical_ranks) + dense_weight / (rrf_k + dense_ranks)
+def fuse_rrf(lists: Sequence[Candidates], weights: Sequence[float], rrf_k: int) -> Candidates:
+    """Reciprocal rank fusion: Σ weight / (k + rank) over the lists a row appears in."""
+    rows = _union(lists)
+    fused = np.zeros(rows.size, dtype=np.float64)
+    for found, weight in zip(lists, weights):
+        where = np.searchsorted(rows, found.rows)
+        fused[where] += weight / (rrf_k + np.arange(1, len(found) + 1))
+    return Candidates.ranked(rows, fused, rows.size)
 
 
-def _minmax(scores: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    if not mask.any():
-        return np.zeros_like(scores)
-    low, high = scores[mask].min(), scores[mask].max()
-    return np.zeros_like(scores) if high <= low else (scores - low) / (high - low)
+def fuse_weighted(lists: Sequence[Candidates], weights: Sequence[float], rrf_k: int) -> Candidates:
+    """Weighted sum of each list's min-max normalised scores (a list whose scores are all
+    equal gives 1.0, as Milvus's WeightedRanker does)."""
+    rows = _union(lists)
+    fused = np.zeros(rows.size, dtype=np.float64)
+    for found, weight in zip(lists, weights):
+        if not len(found):
+            continue
+        scores = found.scores.astype(np.float64)
+        low, high = scores.min(), scores.max()
+        normal = (scores - low) / (high - low) if high > low else np.ones_like(scores)
+        fused[np.searchsorted(rows, found.rows)] += weight * normal
+    return Candidates.ranked(rows, fused, rows.size)
 
 
-def fuse_weighted(lexical, dense, mask, bm25_weight, dense_weight, rrf_k) -> np.ndarray:
-    """Weighted sum of min-max normalised scores."""
-    return bm25_weight * _minmax(lexical, mask) + dense_weight * _minmax(dense, mask)
+FUSIONS: dict[str, Callable[..., Candidates]] = {"rrf": fuse_rrf, "weighted": fuse_weighted}
 
 
-FUSIONS: dict[str, Callable[..., np.ndarray]] = {"rrf": fuse_rrf, "weighted": fuse_weighted}
+def fused_hits(chunks, fused: Candidates, lists: dict[str, Candidates], fusion: str,
+               top_k: int) -> list[Hit]:
+    """Hits for the first `top_k` fused rows, carrying each list's score where the row had one."""
+    lookup = {name: dict(zip(found.rows.tolist(), found.scores.tolist()))
+              for name, found in lists.items()}
+    hits = []
+    for rank, (row, score) in enumerate(zip(fused.rows[:top_k], fused.scores[:top_k]), start=1):
+        row = int(row)
+        parts = tuple((name, float(by_row[row])) for name, by_row in lookup.items() if row in by_row)
+        hits.append(Hit(chunk=chunks[row], score=float(score), rank=rank,
+                        scores=parts + ((fusion, float(score)),)))
+    return hits
 
 
 class HybridRetriever:
@@ -54,6 +74,7 @@ class HybridRetriever:
         bm25_weight: float = 1.0,
         dense_weight: float = 1.0,
         rrf_k: int = 60,
+        depth: int = CANDIDATE_DEPTH,
     ) -> None:
         if fusion not in FUSIONS:
             raise ValueError(f"unknown fusion {fusion!r}; choose one of {sorted(FUSIONS)}")
@@ -63,26 +84,43 @@ class HybridRetriever:
         self.bm25_weight = bm25_weight
         self.dense_weight = dense_weight
         self.rrf_k = rrf_k
+        self.depth = depth
 
     def retrieve(
         self, query: str, top_k: int = 5, doc_ids: Collection[str] | None = None
     ) -> list[Hit]:
-        chunks = self.lexical.index.chunks
-        mask = allowed_mask(chunks, doc_ids)
-        lexical = self.lexical.scores(query)
-        dense = self.dense.scores(query)
+        if top_k <= 0:
+            return []
+        depth = max(top_k, self.depth)
+        lists = {
+            "bm25": self.lexical.candidates(query, depth, doc_ids),
+            "dense": self.dense.candidates(query, depth, doc_ids),
+        }
         fused = FUSIONS[self.fusion](
-            lexical, dense, mask, self.bm25_weight, self.dense_weight, self.rrf_k
+            list(lists.values()), (self.bm25_weight, self.dense_weight), self.rrf_k
         )
-        allowed = np.flatnonzero(mask)
-        order = allowed[np.lexsort((allowed, -fused[allowed]))][: max(top_k, 0)]
-        return [
-            Hit(
-                chunk=chunks[i],
-                score=float(fused[i]),
-                rank=rank,
-                scores=(("bm25", float(lexical[i])), ("dense", float(dense[i])),
-                        (self.fusion, float(fused[i]))),
-            )
-            for rank, i in enumerate(order, start=1)
-        ]
+        return fused_hits(self.dense.index.chunks, fused, lists, self.fusion, top_k)
+
+
+class MilvusHybridRetriever(HybridRetriever):
+    """Hybrid retrieval over a Milvus collection. With RRF at weights 1 and 1 it is one Milvus
+    `hybrid_search` (its RRFRanker fuses exactly as `fuse_rrf`). Weighted fusion fetches both
+    lists from Milvus and fuses them here: Milvus's WeightedRanker normalises each list with an
+    arctan (milvus_lite/function/ops/merge_op.py, as Milvus does), not min-max, so it would
+    rank differently from the fusion the weights were chosen for."""
+
+    def native(self) -> bool:
+        return self.fusion == "rrf" and (self.bm25_weight, self.dense_weight) == (1.0, 1.0)
+
+    def retrieve(
+        self, query: str, top_k: int = 5, doc_ids: Collection[str] | None = None
+    ) -> list[Hit]:
+        if not self.native():
+            return super().retrieve(query, top_k, doc_ids)
+        if top_k <= 0:
+            return []
+        fused = self.dense.store.hybrid(
+            self.dense.query_vector(query), self.lexical.store.query(query), top_k,
+            max(top_k, self.depth), "rrf", (1.0, 1.0), self.rrf_k, doc_ids,
+        )
+        return fused_hits(self.dense.index.chunks, fused, {}, self.fusion, top_k)

@@ -1,32 +1,32 @@
-"""BM25 over jieba tokens of the normalised text (bm25s)."""
+"""Lexical retrieval: the top rows of a `LexicalStore` (bm25s over jieba tokens by default)."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 
-import numpy as np
-
-from rag.retrieve.base import allowed_mask, top_hits
+from rag.retrieve.base import hits_from
 from rag.store.index import LoadedIndex
+from rag.store.vectors import Candidates, LexicalStore
 from rag.types import Hit
 
 
 class Bm25Retriever:
     name = "bm25"
 
-    def __init__(self, index: LoadedIndex) -> None:
-        self.index = index
-        index.tokenizer.load()
+    def __init__(self, index: LoadedIndex, store: LexicalStore | None = None) -> None:
+        """`index` gives the chunk table; `store` defaults to the build's own bm25s store."""
+        if store is None:
+            from rag.store.lexical_store import bm25_store_of
 
-    def scores(self, query: str) -> np.ndarray:
-        """BM25 score of every chunk (0 where no query token occurs)."""
-        tokens = self.index.tokenizer.tokenize(query)
-        if not tokens:
-            return np.zeros(len(self.index.chunks), dtype=np.float32)
-        return np.asarray(self.index.bm25.get_scores(tokens), dtype=np.float32)
+            store = bm25_store_of(index)
+        self.index = index
+        self.store = store
+
+    def candidates(self, query: str, k: int, doc_ids: Collection[str] | None = None) -> Candidates:
+        """The `k` best rows sharing a term with the query."""
+        return self.store.search(query, k, doc_ids)
 
     def retrieve(
         self, query: str, top_k: int = 5, doc_ids: Collection[str] | None = None
     ) -> list[Hit]:
-        mask = allowed_mask(self.index.chunks, doc_ids)
-        return top_hits(self.index.chunks, self.scores(query), mask, top_k, self.name)
+        return hits_from(self.index.chunks, self.candidates(query, top_k, doc_ids), self.name)

@@ -6,7 +6,10 @@ Layout (see index/README.md)::
     <index_dir>/builds/<build_id>/manifest.json  format version, embedder, documents
                                   documents.jsonl cleaned documents with metadata
                                   chunks.jsonl    one chunk per line, row i = vector i
-                                  faiss.index     IndexFlatIP over L2-normalised vectors
+                                  faiss.index     inner product over L2-normalised vectors:
+                                                  flat up to 50 000 chunks, HNSW above
+                                  faiss.json      which of the two, and the row count
+                                  vectors.npy     the chunk vectors, row i = chunk i
                                   bm25/           bm25s arrays (.npy) + vocab/params json
                                   bm25/terms.json jieba user terms of this corpus
                                   sentences.jsonl answer sentences (chunk id, offsets)
@@ -27,6 +30,7 @@ import numpy as np
 
 from rag.ingest.tokenize import Tokenizer
 from rag.store import integrity
+from rag.store.faiss_store import write_vector_store
 from rag.store.integrity import Damage
 from rag.types import Chunk, Document
 
@@ -80,7 +84,12 @@ class LoadedIndex:
         return {(c, s, e): self.sentence_vectors[i] for i, (c, s, e, _) in enumerate(self.sentences)}
 
     def vectors(self) -> np.ndarray:
-        """All chunk vectors, in chunk order (used to reuse embeddings on rebuild)."""
+        """All chunk vectors, in chunk order (used to reuse embeddings on rebuild): the build's
+        `vectors.npy`, memory-mapped; older builds' vectors are read back out of FAISS."""
+        from rag.store.faiss_store import VECTORS_FILE
+
+        if (self.path / VECTORS_FILE).is_file():
+            return np.load(self.path / VECTORS_FILE, mmap_mode="r", allow_pickle=False)
         count = self.faiss_index.ntotal
         if count == 0:
             return np.zeros((0, self.faiss_index.d), dtype=np.float32)
@@ -143,8 +152,6 @@ def write_index(
     A crash at any point before the final `os.replace` leaves the previous build in
     place and usable; the half-written directory is removed by the next build.
     """
-    import faiss
-
     index_dir = Path(index_dir)
     builds = index_dir / BUILDS
     build_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
@@ -156,12 +163,7 @@ def write_index(
         _write_jsonl(
             staging / "chunks.jsonl", (chunk_to_row(c, h) for c, h in zip(chunks, embed_hashes))
         )
-        index = faiss.IndexFlatIP(int(manifest["embedder"]["dim"]))
-        if len(vectors):
-            index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-        # Serialised in memory and written by Python, so that a full disk is an OSError
-        # (faiss.write_index reports it as a RuntimeError with an assertion text).
-        (staging / "faiss.index").write_bytes(faiss.serialize_index(index).tobytes())
+        write_vector_store(staging, vectors, [c.doc_id for c in chunks], int(manifest["embedder"]["dim"]))
         _write_jsonl(
             staging / "sentences.jsonl",
             ({"chunk_id": c, "start": s, "end": e, "embed_hash": h} for c, s, e, h in sentences),
@@ -323,6 +325,9 @@ def _load_checked(path: Path, manifest: dict) -> LoadedIndex:
         if faiss_index.ntotal else np.zeros((0, dim), dtype=np.float32)
     )
     integrity.check_vectors(vectors, dim, len(chunks), "faiss.index")
+    if (path / "vectors.npy").is_file():  # the copy builds reuse (format 2 always has it)
+        stored = _read_file(path, "vectors.npy", lambda p: np.load(p, mmap_mode="r", allow_pickle=False))
+        integrity.check_vectors(stored, dim, len(chunks), "vectors.npy")
     sentence_rows = _read_file(path, "sentences.jsonl", _read_jsonl)
     integrity.check_rows(sentence_rows, integrity.SENTENCE_SCHEMA, "sentences.jsonl")
     integrity.check_sentences(sentence_rows, list(chunks))

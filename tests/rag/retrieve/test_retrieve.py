@@ -10,6 +10,7 @@ from rag.retrieve.dense import DenseRetriever
 from rag.retrieve.hybrid import FUSIONS, HybridRetriever, fuse_rrf, fuse_weighted
 from rag.retrieve.lexical import Bm25Retriever
 from rag.store.index import IndexNotReady, load_index
+from rag.store.vectors import Candidates
 
 pytestmark = pytest.mark.unit
 
@@ -46,9 +47,15 @@ def test_doc_filter_restricts_every_retriever(parts):
     _, bm25, dense = parts
     hybrid = HybridRetriever(bm25, dense)
     for retriever in (bm25, dense, hybrid):
-        hits = retriever.retrieve("数据共享", top_k=10, doc_ids=["talent.txt"])
+        hits = retriever.retrieve("数据共享 数字技能", top_k=10, doc_ids=["talent.txt"])
         assert hits and {h.chunk.doc_id for h in hits} == {"talent.txt"}
-    assert bm25.retrieve("数据共享", top_k=5, doc_ids=[]) == []
+        assert retriever.retrieve("数据共享", top_k=5, doc_ids=[]) == []
+
+
+def test_bm25_returns_only_chunks_that_share_a_term(parts):
+    _, bm25, _ = parts
+    assert bm25.retrieve("数据共享", top_k=10, doc_ids=["talent.txt"]) == []
+    assert all(h.score > 0 for h in bm25.retrieve("数据共享", top_k=50))
 
 
 def test_hybrid_carries_both_scores_and_respects_top_k(parts):
@@ -68,22 +75,38 @@ def test_unknown_fusion_lists_the_choices(parts):
         HybridRetriever(bm25, dense, fusion="magic")
 
 
+def _list(rows, scores):
+    return Candidates(np.array(rows, dtype=np.int64), np.array(scores, dtype=np.float32))
+
+
 def test_rrf_prefers_items_ranked_well_by_both():
-    lexical = np.array([3.0, 2.0, 0.0, 1.0])
-    dense = np.array([0.1, 0.9, 0.8, 0.2])
-    mask = np.ones(4, dtype=bool)
-    fused = fuse_rrf(lexical, dense, mask, 1.0, 1.0, 60)
-    assert int(np.argmax(fused)) == 1  # 2nd by BM25, 1st by dense
-    assert fused[2] < fused[1]  # no BM25 match earns no BM25 rank
+    lexical = _list([0, 1, 3], [3.0, 2.0, 1.0])  # row 2 shares no term: no lexical rank
+    dense = _list([1, 2, 3, 0], [0.9, 0.8, 0.2, 0.1])
+    fused = fuse_rrf([lexical, dense], (1.0, 1.0), 60)
+    assert fused.rows[0] == 1  # 2nd by BM25, 1st by dense
+    scores = dict(zip(fused.rows.tolist(), fused.scores.tolist()))
+    assert scores[2] < scores[1]
 
 
-def test_weighted_fusion_normalises_each_score_range():
-    lexical = np.array([10.0, 0.0, 5.0])
-    dense = np.array([0.80, 0.90, 0.85])
-    fused = fuse_weighted(lexical, dense, np.ones(3, dtype=bool), 0.5, 0.5, 60)
-    assert np.allclose(fused, [0.5, 0.5, 0.5])
-    fused = fuse_weighted(lexical, dense, np.ones(3, dtype=bool), 0.9, 0.1, 60)
-    assert int(np.argmax(fused)) == 0
+def test_weighted_fusion_normalises_each_list():
+    lexical = _list([0, 2, 1], [10.0, 5.0, 1.0])
+    dense = _list([1, 2, 0], [0.90, 0.85, 0.80])
+    fused = fuse_weighted([lexical, dense], (0.5, 0.5), 60)
+    assert np.allclose(fused.scores, [0.5, 0.5, 0.5 * (4 / 9) + 0.25])
+    assert fused.rows.tolist() == [0, 1, 2]  # the tie goes to the lower row
+    fused = fuse_weighted([lexical, dense], (0.9, 0.1), 60)
+    assert fused.rows[0] == 0
+
+
+def test_weighted_fusion_counts_a_row_missing_from_a_list_as_nothing_there():
+    fused = fuse_weighted([_list([7], [2.0]), _list([3, 7], [0.9, 0.1])], (0.6, 0.4), 60)
+    scores = dict(zip(fused.rows.tolist(), fused.scores.tolist()))
+    assert scores == pytest.approx({7: 0.6, 3: 0.4})
+
+
+def test_candidates_rank_by_score_then_row_and_keep_border_ties():
+    found = Candidates.ranked([5, 1, 3, 2], [0.5, 0.9, 0.5, 0.1], 3)
+    assert found.rows.tolist() == [1, 3, 5]
 
 
 def test_dense_retriever_refuses_vectors_of_another_model(parts):
