@@ -4,15 +4,16 @@ numbered list or a few supporting sentences, each cited. No LLM needed."""
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from rag.answer.base import answer_text
+from rag.answer.byline import asked_field, field_span
 from rag.answer.shape import answer_phrase, list_items, numbered_heading, series_items
 from rag.ingest.chunk import chunk_slice, sentence_spans
 from rag.ingest.normalize import detect_script, normalize_for_match, to_script
 from rag.text.match import bigram_share
-from rag.types import Answer, AnswerSentence, Citation, Evidence, GateDecision, Hit
+from rag.types import Answer, AnswerSentence, Chunk, Citation, Evidence, GateDecision, Hit
 
 _INLINE_REFERENCE = re.compile(r"\[\d{1,3}\]")
 # Kinds of thing a list question asks for: an enumeration filed under another kind answers
@@ -137,6 +138,7 @@ class ExtractiveGenerator:
         follow_sentences: int = 2,
         list_candidates: int = 4,
         list_min_coverage: float = 0.4,
+        cards: Mapping[str, Chunk] | None = None,
     ) -> None:
         self.max_sentences = max_sentences
         self.relative_cutoff = relative_cutoff
@@ -147,6 +149,7 @@ class ExtractiveGenerator:
         self.follow_sentences = follow_sentences
         self.list_candidates = list_candidates
         self.list_min_coverage = list_min_coverage
+        self.cards = dict(cards or {})  # doc_id → its byline card (the index's meta chunk)
 
     def select(self, evidence: list[Evidence]) -> list[Evidence]:
         """Best sentences within `relative_cutoff` of the top one, without near-duplicates."""
@@ -199,8 +202,15 @@ class ExtractiveGenerator:
             if shown:
                 sentences.append(AnswerSentence(text=shown, citations=(n,), role=role))
 
+        card = self._card_fact(question, evidence)
         items = self._items(question, evidence, hits, bool(own)) if decision.asked in LISTS else []
-        if items:
+        if card is not None:
+            source, s, e = card
+            add(Hit(chunk=source, score=0.0, rank=0), s, e, source.text[s:e], "direct")
+            best = max(evidence, key=lambda c: c.score)  # the sentence that identifies the article
+            if best.hit.chunk.kind != "meta":
+                add(best.hit, best.start, best.end, best.text, "support")
+        elif items:
             for hit, start, end, text in items:
                 add(hit, start, end, text, "item")
         else:
@@ -226,6 +236,17 @@ class ExtractiveGenerator:
             evidence_score=decision.score,
             generator=self.name,
         )
+
+    def _card_fact(self, question: str, evidence: list[Evidence]) -> tuple[Chunk, int, int] | None:
+        """`(card, start, end)` of the author / title / source / date a question about an
+        article asks for, from the card of the best evidence's article; None otherwise."""
+        label = asked_field(normalize_for_match(question))
+        if not label or not evidence:
+            return None
+        best = max(evidence, key=lambda e: e.score)
+        card = self.cards.get(best.hit.chunk.doc_id)
+        span = field_span(card.text, label) if card is not None else None
+        return (card, *span) if span else None
 
     def _direct(self, asked: str, question: str, evidence: list[Evidence]):
         """`(evidence, start, end)` of the answer phrase in the best of the top sentences that

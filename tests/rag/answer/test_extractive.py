@@ -214,3 +214,33 @@ def test_a_section_named_after_the_article_is_not_the_questions_own_section():
         [answer_sentence.hit, other.hit], decision,
     )
     assert answer.sentences[0].text == answer_sentence.text
+
+
+def test_a_question_about_an_article_is_answered_from_that_articles_byline_card():
+    """The evidence says which article is meant; its card (not retrieved) says who wrote it."""
+    card = Chunk("card", "doc", "标题", "文章信息", 0, 0, "标题：数字政府建设的路径\n作者：黄未、陈加友", kind="meta")
+    other = Chunk("other-card", "other", "另一篇", "文章信息", 0, 0, "作者：沈费伟", kind="meta")
+    said = _sentence("本文从宏观、中观、微观三个维度提出数字政府建设的具体路径。", score=3.0)
+    decision = GateDecision("answer", asked="who", evidence=(said,))
+    generator = ExtractiveGenerator(cards={"doc": card, "other": other})
+    answer = generator.generate(
+        "从宏观、中观、微观三个维度提出建设路径的那篇文章，作者是谁？", [said.hit], decision
+    )
+    assert answer.sentences[0].role == "direct" and answer.sentences[0].text == "黄未、陈加友"
+    cited = next(c for c in answer.citations if c.n == answer.sentences[0].citations[0])
+    assert cited.chunk.chunk_id == "card" and card.text[slice(*cited.spans[0])] == "黄未、陈加友"
+    assert answer.sentences[1].text == said.text
+    content = generator.generate("文章提到领导小组由谁担任组长？", [said.hit], decision)
+    assert all(c.chunk.kind != "meta" for c in content.citations)
+
+
+@pytest.mark.parametrize("question", [
+    "注释中以上海市为例的那篇文章，发表在哪本期刊？",  # a work the article cites
+    "文章提到的一体化政务服务移动端叫什么名字？",  # a name in the article, not its title
+])
+def test_questions_about_other_things_are_not_answered_from_the_card(question):
+    card = Chunk("card", "doc", "标题", "文章信息", 0, 0, "标题：数字政府建设的路径\n来源：人民论坛网", kind="meta")
+    said = _sentence("浙江省的“浙里办”是一体化政务服务移动端。", score=3.0)
+    decision = GateDecision("answer", asked="other", evidence=(said,))
+    answer = ExtractiveGenerator(cards={"doc": card}).generate(question, [said.hit], decision)
+    assert all(c.chunk.kind != "meta" for c in answer.citations)
