@@ -167,7 +167,13 @@ def make_gate(settings: Settings, index: LoadedIndex, embedder: Embedder) -> Ans
 
 
 def _extractive(settings: Settings, index: LoadedIndex, embedder: Embedder):
-    return ExtractiveGenerator(max_sentences=settings.max_sentences)
+    from rag.ingest.chunk import metadata_chunk
+
+    cards = {doc_id: metadata_chunk(document) for doc_id, document in index.documents.items()}
+    return ExtractiveGenerator(
+        max_sentences=settings.max_sentences,
+        cards={doc_id: card for doc_id, card in cards.items() if card is not None},
+    )
 
 
 def _openai(settings: Settings, index: LoadedIndex, embedder: Embedder, api_key: str | None = None):

@@ -4,14 +4,16 @@ numbered list or a few supporting sentences, each cited. No LLM needed."""
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 
 from rag.answer.base import answer_text
+from rag.answer.byline import asked_field, field_span
 from rag.answer.shape import answer_phrase, list_items, numbered_heading, series_items
 from rag.ingest.chunk import chunk_slice, sentence_spans
 from rag.ingest.normalize import detect_script, normalize_for_match, to_script
 from rag.text.match import bigram_share
-from rag.types import Answer, AnswerSentence, Citation, Evidence, GateDecision, Hit
+from rag.types import Answer, AnswerSentence, Chunk, Citation, Evidence, GateDecision, Hit
 
 _INLINE_REFERENCE = re.compile(r"\[\d{1,3}\]")
 # Kinds of thing a list question asks for: an enumeration filed under another kind answers
@@ -60,6 +62,63 @@ class _Citations:
         )
 
 
+@dataclass(frozen=True)
+class _Block:
+    """Passages of one section of one document that follow each other, joined as one text
+    whose offset 0 is document offset `start` (a byline card stands alone, in its own
+    coordinates)."""
+
+    hits: tuple[Hit, ...]
+    start: int
+    text: str
+    section: str
+
+    MAX_GAP_CHARS = 4  # only white space lies between consecutive passages
+
+    @classmethod
+    def join(cls, hits: list[Hit]) -> dict[str, "_Block"]:
+        """Each hit's chunk id → the block it belongs to."""
+        unique = {h.chunk.chunk_id: h for h in hits}.values()
+        ordered = sorted(unique, key=lambda h: (h.chunk.doc_id, h.chunk.kind == "meta", h.chunk.start))
+        runs: list[list[Hit]] = []
+        for hit in ordered:
+            last = runs[-1][-1].chunk if runs else None
+            chunk = hit.chunk
+            if (
+                last is not None and chunk.kind != "meta" and last.kind != "meta"
+                and chunk.doc_id == last.doc_id and chunk.section == last.section
+                and 0 <= chunk.start - last.end <= cls.MAX_GAP_CHARS
+            ):
+                runs[-1].append(hit)
+            else:
+                runs.append([hit])
+        out: dict[str, _Block] = {}
+        for run in runs:
+            first = run[0].chunk
+            start = first.start if first.kind != "meta" else 0
+            text = first.text
+            for hit in run[1:]:
+                text += "\n" * (hit.chunk.start - start - len(text)) + hit.chunk.text
+            block = cls(tuple(run), start, text, first.section)
+            out.update((h.chunk.chunk_id, block) for h in run)
+        return out
+
+    def local(self, doc_offset: int) -> int:
+        """A document offset (a sentence of one of the block's passages) in block text."""
+        return doc_offset - self.start
+
+    def cite(self, start: int, end: int) -> tuple[Hit, int, int, str]:
+        """`(hit, doc start, doc end, text)` of a block span, cut to the passage it starts in."""
+        doc_start, doc_end = self.start + start, self.start + end
+        hit = next(
+            (h for h in self.hits if h.chunk.kind == "meta" or h.chunk.start <= doc_start < h.chunk.end),
+            self.hits[-1],
+        )
+        if hit.chunk.kind != "meta":
+            doc_end = min(doc_end, hit.chunk.end)
+        return hit, doc_start, doc_end, self.text[start : doc_end - self.start]
+
+
 class ExtractiveGenerator:
     """Shapes an answer from the gate's evidence sentences (best first).
 
@@ -79,6 +138,7 @@ class ExtractiveGenerator:
         follow_sentences: int = 2,
         list_candidates: int = 4,
         list_min_coverage: float = 0.4,
+        cards: Mapping[str, Chunk] | None = None,
     ) -> None:
         self.max_sentences = max_sentences
         self.relative_cutoff = relative_cutoff
@@ -89,6 +149,7 @@ class ExtractiveGenerator:
         self.follow_sentences = follow_sentences
         self.list_candidates = list_candidates
         self.list_min_coverage = list_min_coverage
+        self.cards = dict(cards or {})  # doc_id → its byline card (the index's meta chunk)
 
     def select(self, evidence: list[Evidence]) -> list[Evidence]:
         """Best sentences within `relative_cutoff` of the top one, without near-duplicates."""
@@ -129,7 +190,8 @@ class ExtractiveGenerator:
         evidence = list(decision.evidence)
         fresh = [e for e in evidence if (e.hit.chunk.doc_id, e.start, e.end) not in set(seen)]
         evidence = fresh or evidence
-        evidence = _in_own_section(question, evidence) or evidence
+        own = _in_own_section(question, evidence, lists=decision.asked in LISTS)
+        evidence = own or evidence
         script = detect_script(question)
         cites = _Citations()
         sentences: list[AnswerSentence] = []
@@ -140,8 +202,15 @@ class ExtractiveGenerator:
             if shown:
                 sentences.append(AnswerSentence(text=shown, citations=(n,), role=role))
 
-        items = self._items(question, evidence) if decision.asked in LISTS else []
-        if items:
+        card = self._card_fact(question, evidence)
+        items = self._items(question, evidence, hits, bool(own)) if decision.asked in LISTS else []
+        if card is not None:
+            source, s, e = card
+            add(Hit(chunk=source, score=0.0, rank=0), s, e, source.text[s:e], "direct")
+            best = max(evidence, key=lambda c: c.score)  # the sentence that identifies the article
+            if best.hit.chunk.kind != "meta":
+                add(best.hit, best.start, best.end, best.text, "support")
+        elif items:
             for hit, start, end, text in items:
                 add(hit, start, end, text, "item")
         else:
@@ -167,6 +236,17 @@ class ExtractiveGenerator:
             evidence_score=decision.score,
             generator=self.name,
         )
+
+    def _card_fact(self, question: str, evidence: list[Evidence]) -> tuple[Chunk, int, int] | None:
+        """`(card, start, end)` of the author / title / source / date a question about an
+        article asks for, from the card of the best evidence's article; None otherwise."""
+        label = asked_field(normalize_for_match(question))
+        if not label or not evidence:
+            return None
+        best = max(evidence, key=lambda e: e.score)
+        card = self.cards.get(best.hit.chunk.doc_id)
+        span = field_span(card.text, label) if card is not None else None
+        return (card, *span) if span else None
 
     def _direct(self, asked: str, question: str, evidence: list[Evidence]):
         """`(evidence, start, end)` of the answer phrase in the best of the top sentences that
@@ -194,40 +274,45 @@ class ExtractiveGenerator:
         ]
         return [lead] + extra + [e for e in chosen if e is not lead][: max(0, self.max_sentences - 1 - len(extra))]
 
-    def _items(self, question: str, evidence: list[Evidence]) -> list[tuple[Hit, int, int, str]]:
-        """The enumeration that answers a list question: in the best sentence's passage, or
-        as numbered sibling sub-headings of the best passages' section. An enumeration under
-        a heading of another category, or one that lists the question's own topic as an item
-        (it is one level up), is not the answer."""
+    def _items(
+        self, question: str, evidence: list[Evidence], hits: list[Hit], own_section: bool = False
+    ) -> list[tuple[Hit, int, int, str]]:
+        """The enumeration that answers a list question: around the best sentences, read in
+        their section's passages joined end to end (an enumeration often runs on into the next
+        passage), or as numbered sibling sub-headings of the best passages' section. An
+        enumeration under a heading of another category, or one that lists the question's
+        own topic as an item (it is one level up), is not the answer. In the topic's own
+        section (`own_section`) its heading says what the sentences are about, so they need
+        not repeat the question's words."""
         view = normalize_for_match(question)
         asked = {c for c in CATEGORIES if c in view}
         options = []
         ranked = sorted(evidence, key=lambda e: -e.score)[: self.list_candidates]
         count = _asked_count(view)
+        blocks = _Block.join([*hits, *(e.hit for e in evidence)])
         for rank, candidate in enumerate(ranked):
-            if candidate.lexical < self.list_min_coverage:
+            if candidate.lexical < self.list_min_coverage and not own_section:
                 continue  # an enumeration in a sentence that is barely about the question
-            chunk = candidate.hit.chunk
-            section = normalize_for_match(chunk.section)
+            block = blocks[candidate.hit.chunk.chunk_id]
+            section = normalize_for_match(block.section)
             filed = {c for c in CATEGORIES if c in section}
             if asked and filed and not asked & filed:
                 continue
-            offset = chunk.start if chunk.kind != "meta" else 0
-            local = (candidate.start - offset, candidate.end - offset)
+            local = (block.local(candidate.start), block.local(candidate.end))
             inner = [(local[0] + s, local[0] + e) for s, e in list_items(candidate.text)]
-            for spans in (inner, list_items(chunk.text, near=local[0]), series_items(chunk.text)):
+            for spans in (inner, list_items(block.text, near=local[0]), series_items(block.text)):
                 if len(spans) < 2 or not (spans[0][0] <= local[1] + 200 and spans[-1][1] >= local[0] - 50):
                     continue  # only an enumeration that includes (or follows) the sentence
-                texts = [normalize_for_match(chunk.text[s:e]) for s, e in spans]
+                texts = [normalize_for_match(block.text[s:e]) for s, e in spans]
                 if any(len(t) >= 3 and t in view for t in texts):
                     continue
-                if not _names_category(view, chunk.text, spans, section):
+                if not _names_category(view, block.text, spans, section):
                     continue
                 if count and len(spans) != count:
                     continue  # "哪三种政府" is not answered by a list of four
                 inside = local[0] <= spans[0][0] and spans[-1][1] <= local[1]
-                items = [(candidate.hit, offset + s, offset + e, chunk.text[s:e]) for s, e in spans]
-                options.append(((not inside, rank, _noun_distance(view, chunk.text, spans)), items))
+                items = [block.cite(s, e) for s, e in spans]
+                options.append(((not inside, rank, _noun_distance(view, block.text, spans)), items))
         if options:
             return min(options, key=lambda option: option[0])[1][: self.max_items]
         return self._heading_items(evidence)
@@ -256,7 +341,8 @@ class ExtractiveGenerator:
 _LIST_NOUN = re.compile(
     r"哪(?:些|几个?|[两二三四五六七八九十](?:个|种|大|项)?)[“”\"]?((?:[\u4e00-\u9fff+]|[“”\"]){2,12}?)(?:[?？,，]|$|构成|组成|方面)"
 )
-_TOPIC_END = re.compile(r"(?:主要)?(?:体现在|表现在|体现为|表现为|包括|包含|有哪些|有哪几|分为)")
+_TOPIC_END = re.compile(r"[，,]?(?:具体|主要)*(?:体现在|表现在|体现为|表现为|包括|包含|有哪些|有哪几|分为)")
+_SOURCE_LEAD = re.compile(r"^.{0,20}?一文(?:认为|说|指出|提出|提到)?")
 _GENERIC_NOUNS = ("方面", "部分", "环节", "内容", "类型", "问题")
 
 
@@ -291,9 +377,10 @@ def _noun_distance(question_view: str, text: str, spans: list[tuple[int, int]]) 
 
 def _next_to(text: str, spans: list[tuple[int, int]], before: int = 14, after: int = 10) -> str:
     """The normalised words just before the first item and just after the last: where an
-    enumeration says what it enumerates ("主要体现为…", "…四个困境", "…等相关法律")."""
-    head = text[max(0, spans[0][0] - before) : spans[0][0]]
-    tail = text[spans[-1][1] : spans[-1][1] + after]
+    enumeration says what it enumerates ("主要体现为…", "…四个困境", "…等相关法律"), within
+    its own sentence."""
+    head = re.split(r"[。！？!?\n]", text[max(0, spans[0][0] - before) : spans[0][0]])[-1]
+    tail = re.split(r"[。！？!?\n]", text[spans[-1][1] : spans[-1][1] + after])[0]
     return normalize_for_match(head + "|" + tail)
 
 
@@ -304,30 +391,49 @@ def _names_category(question_view: str, text: str, spans: list[tuple[int, int]],
     noun = _list_noun(question_view)
     near = _next_to(text, spans)
     if noun and not noun.startswith(_GENERIC_NOUNS):
-        return noun[-2:] in near or noun[:2] in near
+        # "哪几个机制" is also answered by items that each name one ("构建协调沟通机制").
+        items = [normalize_for_match(text[s:e]) for s, e in spans]
+        return noun[-2:] in near or noun[:2] in near or all(i.endswith(noun[-2:]) for i in items)
     categories = [c for c in CATEGORIES if c in question_view]
     if categories:
         return any(c in near or c in section for c in categories)
-    # "社会信任不深体现在哪些方面": the topic itself must head the enumeration or its section.
+    # "社会信任不深体现在哪些方面": the topic itself must head the enumeration or its section;
+    # "推进部门协同、构建责任型政府，……提升哪几个方面": a clause of the question is its heading.
     topic = _list_topic(question_view)
-    return len(topic) < 2 or bigram_share(topic, near + section) >= 0.6
+    heading = section.rsplit(">", 1)[-1]
+    clauses = [c for c in re.split(r"[，,、；;]", question_view)[:-1] if len(c) >= 4]
+    return (
+        len(topic) < 2 or bigram_share(topic, near + section) >= 0.6
+        or any(bigram_share(c, heading) >= 0.8 for c in clauses)
+    )
 
 
 def _list_topic(question_view: str) -> str:
     """What a "X体现在哪些方面" question is about, letters and digits only: "社会信任不深"."""
-    topic = _TOPIC_END.split(question_view)[0]
-    return "".join(ch for ch in re.split(r"[，,]", topic)[-1] if ch.isalnum())
+    topic = re.split(r"[，,]", _TOPIC_END.split(question_view)[0])[-1]
+    topic = _SOURCE_LEAD.sub("", topic)  # "社会质量视角一文说政府治理理念不完善" → 政府治理理念不完善
+    return "".join(ch for ch in topic if ch.isalnum())
 
 
-def _in_own_section(question: str, evidence: list[Evidence]) -> list[Evidence]:
+def _in_own_section(question: str, evidence: list[Evidence], lists: bool = False) -> list[Evidence]:
     """The evidence under a heading that names the question's topic ("社会信任不深体现在哪些
-    方面" is answered by the section "3.社会信任不深。", not by the overview that lists it)."""
+    方面" is answered by the section "3.社会信任不深。", not by the overview that lists it).
+    For a list question, a heading the question quotes counts too ("……提出改善运行机制，具体要建
+    哪几个机制" is answered in "(三)改善运行机制,做好……")."""
     view = normalize_for_match(question)
     topic = _list_topic(view)
-    if len(topic) < 4 or topic == "".join(ch for ch in view if ch.isalnum()):
-        return []
+    letters = "".join(ch for ch in view if ch.isalnum())
 
     def names_topic(section: str) -> bool:
-        return bigram_share(topic, normalize_for_match(section.rsplit(" > ", 1)[-1])) >= 0.8
+        heading = normalize_for_match(section.rsplit(" > ", 1)[-1])
+        if len(topic) >= 4 and topic != letters and bigram_share(topic, heading) >= 0.8:
+            return True
+        if not lists:
+            return False
+        found = numbered_heading(heading)
+        title = found[1] if found else heading
+        lead = "".join(ch for ch in re.split(r"[,，:：;；。]", title)[0] if ch.isalnum())
+        # Not the article's own name ("跨界治理一文" is not the section "一、跨界治理:……").
+        return len(lead) >= 5 and lead in letters and lead + "一文" not in letters
 
     return [e for e in evidence if e.hit.chunk.section and names_topic(e.hit.chunk.section)]

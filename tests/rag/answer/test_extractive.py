@@ -150,3 +150,97 @@ def test_a_topic_with_its_own_section_is_answered_from_that_section():
     decision = GateDecision("answer", asked="list", evidence=(overview, own))
     answer = ExtractiveGenerator().generate("社会信任不深体现在哪些方面？", [overview.hit, own.hit], decision)
     assert [s.text for s in answer.sentences] == [own.text]
+
+
+def _passage(text, start, section="", chunk_id=None):
+    chunk = Chunk(chunk_id or f"c{start}", "doc", "标题", section, start, start + len(text), text)
+    return Hit(chunk=chunk, score=1.0, rank=1)
+
+
+def _evidence_in(hit, sentence, score=2.0, lexical=0.9):
+    start = hit.chunk.start + hit.chunk.text.index(sentence)
+    return Evidence(hit, start, start + len(sentence), sentence, lexical, 0.9, score)
+
+
+def test_an_enumeration_that_runs_on_into_the_next_passage_is_listed_whole():
+    """一是/二是 in one passage and 三是 in the next: three items, each cited where it stands."""
+    section = "三、对策 > (二)推进部门协同,构建责任型政府"
+    first = _passage("为此要推进部门协同,构建责任型政府。一是提升政府决策能力。建立辅助决策机制。二是提升政府执行能力。",
+                     100, section)
+    second = _passage("创新政策执行方式。三是提升政务公开水平。完善政务公开平台。", first.chunk.end + 1, section)
+    lead = _evidence_in(first, "为此要推进部门协同,构建责任型政府。")
+    decision = GateDecision("answer", asked="list", evidence=(lead,))
+    answer = ExtractiveGenerator().generate(
+        "推进部门协同、构建责任型政府，要提升哪几个方面？", [first, second], decision
+    )
+    items = [(s.text, s.citations) for s in answer.sentences if s.role == "item"]
+    assert items == [("提升政府决策能力", (1,)), ("提升政府执行能力", (1,)), ("提升政务公开水平", (2,))]
+    third = next(c for c in answer.citations if c.n == 2)
+    start, end = third.spans[0]
+    assert third.chunk.text[start - third.chunk.start : end - third.chunk.start] == "提升政务公开水平"
+
+
+def test_passages_that_do_not_touch_are_not_joined():
+    section = "三、对策 > (二)推进部门协同"
+    first = _passage("要推进部门协同。一是提升政府决策能力。二是提升政府执行能力。", 100, section)
+    far = _passage("三是提升政务公开水平。", first.chunk.end + 50, section)
+    lead = _evidence_in(first, "要推进部门协同。")
+    decision = GateDecision("answer", asked="list", evidence=(lead,))
+    answer = ExtractiveGenerator().generate("推进部门协同，要提升哪几个方面？", [first, far], decision)
+    assert [s.text for s in answer.sentences if s.role == "item"] == ["提升政府决策能力", "提升政府执行能力"]
+
+
+def test_items_that_each_name_the_asked_noun_answer_it_but_not_across_a_sentence_end():
+    """"哪几个机制": 构建…机制 items answer it; the list right after "…机制。" does not."""
+    text = ("合作须通过机制设计。一是构建协调沟通机制。二是完善资源整合机制。三是构建评价与监督机制。"
+            "设计一套包括满意度、有效性、数量、比例等指标相结合的评估体系。")
+    hit = _passage(text, 0, "三、对策 > (三)改善运行机制,做好全流程评价监督")
+    wrong = _evidence_in(hit, "设计一套包括满意度、有效性、数量、比例等指标相结合的评估体系。", score=3.0)
+    right = _evidence_in(hit, "合作须通过机制设计。", score=2.0)
+    decision = GateDecision("answer", asked="list", evidence=(wrong, right))
+    answer = ExtractiveGenerator().generate("跨界治理一文提出改善运行机制，具体要建哪几个机制？", [hit], decision)
+    assert [s.text for s in answer.sentences if s.role == "item"] == [
+        "构建协调沟通机制", "完善资源整合机制", "构建评价与监督机制"]
+
+
+def test_a_section_named_after_the_article_is_not_the_questions_own_section():
+    """"跨界治理一文…" does not narrow the evidence to the section "一、跨界治理:……"."""
+    answer_sentence = _sentence("二者在价值理念、治理工具、治理结构等方面具有一致性。", score=3.0, section="摘要")
+    other = _sentence("跨界治理可以定义为不同主体跨越边界的协作。", start=400, score=2.0,
+                      section="一、跨界治理:数字政府建设研究的新视角")
+    decision = GateDecision("answer", asked="list", evidence=(answer_sentence, other))
+    answer = ExtractiveGenerator(max_sentences=1).generate(
+        "跨界治理一文认为，数字政府建设与跨界治理在哪三个方面具有一致性？",
+        [answer_sentence.hit, other.hit], decision,
+    )
+    assert answer.sentences[0].text == answer_sentence.text
+
+
+def test_a_question_about_an_article_is_answered_from_that_articles_byline_card():
+    """The evidence says which article is meant; its card (not retrieved) says who wrote it."""
+    card = Chunk("card", "doc", "标题", "文章信息", 0, 0, "标题：数字政府建设的路径\n作者：黄未、陈加友", kind="meta")
+    other = Chunk("other-card", "other", "另一篇", "文章信息", 0, 0, "作者：沈费伟", kind="meta")
+    said = _sentence("本文从宏观、中观、微观三个维度提出数字政府建设的具体路径。", score=3.0)
+    decision = GateDecision("answer", asked="who", evidence=(said,))
+    generator = ExtractiveGenerator(cards={"doc": card, "other": other})
+    answer = generator.generate(
+        "从宏观、中观、微观三个维度提出建设路径的那篇文章，作者是谁？", [said.hit], decision
+    )
+    assert answer.sentences[0].role == "direct" and answer.sentences[0].text == "黄未、陈加友"
+    cited = next(c for c in answer.citations if c.n == answer.sentences[0].citations[0])
+    assert cited.chunk.chunk_id == "card" and card.text[slice(*cited.spans[0])] == "黄未、陈加友"
+    assert answer.sentences[1].text == said.text
+    content = generator.generate("文章提到领导小组由谁担任组长？", [said.hit], decision)
+    assert all(c.chunk.kind != "meta" for c in content.citations)
+
+
+@pytest.mark.parametrize("question", [
+    "注释中以上海市为例的那篇文章，发表在哪本期刊？",  # a work the article cites
+    "文章提到的一体化政务服务移动端叫什么名字？",  # a name in the article, not its title
+])
+def test_questions_about_other_things_are_not_answered_from_the_card(question):
+    card = Chunk("card", "doc", "标题", "文章信息", 0, 0, "标题：数字政府建设的路径\n来源：人民论坛网", kind="meta")
+    said = _sentence("浙江省的“浙里办”是一体化政务服务移动端。", score=3.0)
+    decision = GateDecision("answer", asked="other", evidence=(said,))
+    answer = ExtractiveGenerator(cards={"doc": card}).generate(question, [said.hit], decision)
+    assert all(c.chunk.kind != "meta" for c in answer.citations)
