@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from rag.answer.prompts import RELATED_LABEL
+from rag.answer.render import page_label
 from rag.ingest.chunk import parse_blocks
 from rag.types import Answer, Chunk, Document
 from ui import strings as S
@@ -109,7 +110,7 @@ def _card(
         f'<div class="rag-card-head"><span class="rag-badge">{esc(badge)}</span>'
         f'{_title_html(document, chunk, script, "span")}</div>'
         f"{_meta_html(document, script)}"
-        f'<div class="rag-path">{esc(convert(section_label(chunk.section), script))}</div>'
+        f'<div class="rag-path">{esc(convert(_where(chunk), script))}</div>'
         f'<div class="rag-passage">{passage}</div>'
         f'<div class="rag-card-foot"><button type="button" class="rag-open-article" '
         f'data-action="article" data-kind="{kind}" data-turn="{turn}" data-n="{n}">'
@@ -276,7 +277,7 @@ def render_article(
         f'data-turn="{turn}" data-n="0">{esc(S.BACK_TO_SOURCES)}</button></div>'
         f'{_title_html(document, chunk, shown, "h2")}'
     )
-    path = f'<div class="rag-path">{esc(convert(section_label(chunk.section), shown))}</div>'
+    path = f'<div class="rag-path">{esc(convert(_where(chunk), shown))}</div>'
     if chunk.kind == "meta":
         layers = [(RANGE, [(0, len(chunk.text))]), (MARK, spans)]
         card = layered_html(chunk.text, 0, layers, shown, focus=0)
@@ -289,3 +290,9 @@ def render_article(
         f'<div class="rag-article">{bar}{_meta_html(document, shown, "rag-article-meta")}{path}'
         f'<div class="rag-article-body" tabindex="0">{body}</div></div>'
     )
+
+
+def _where(chunk: Chunk) -> str:
+    """A passage's heading path, and its PDF page when it has one (第 n 页)."""
+    page = page_label(chunk)
+    return section_label(chunk.section) + (f" · {page}" if page else "")

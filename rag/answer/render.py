@@ -18,6 +18,15 @@ def _chunk_fields(chunk: Chunk) -> dict:
     }
 
 
+def page_label(chunk: Chunk) -> str:
+    """Where a PDF passage stands, as a citation says it: 第 3 页 / 第 3–4 页 ("" without pages)."""
+    if chunk.page <= 0:
+        return ""
+    if chunk.page_end > chunk.page:
+        return f"第 {chunk.page}–{chunk.page_end} 页"
+    return f"第 {chunk.page} 页"
+
+
 def hit_to_json(hit: Hit) -> dict:
     """`{rank, chunk_id, doc_id, title, section, start, end, text, score}` plus kind/scores."""
     return {
@@ -41,6 +50,8 @@ def answer_to_json(answer: Answer) -> dict:
                 **_chunk_fields(c.chunk),
                 "kind": c.chunk.kind,
                 "spans": [list(span) for span in c.spans],
+                "page": c.chunk.page,  # PDF page the passage starts on; 0 without pages
+                "page_end": c.chunk.page_end,
             }
             for c in answer.citations
         ],
@@ -117,6 +128,7 @@ def answer_to_text(answer: Answer, show_removed: bool = False) -> str:
         for citation in answer.citations:
             chunk = citation.chunk
             where = f" › {chunk.section}" if chunk.section else ""
+            where += f" · {page_label(chunk)}" if chunk.page else ""
             lines.append(f"[{citation.n}] 《{chunk.title}》{where}（{chunk.doc_id} {chunk.start}–{chunk.end}）")
     for text, reason in answer.removed if show_removed else ():
         lines.append(f"{GUARD_REMOVED_LABEL}：{text}（{reason}）")

@@ -130,3 +130,13 @@ def test_labels_speak_an_officials_language():
     for jargon in ("抽取式回答", "检索段落数", "检索问题", "右侧"):
         assert jargon not in shown
     assert S.format_seconds(0.034) == "0.03" and S.format_seconds(2.345) == "2.3"
+
+
+def test_a_card_from_a_pdf_says_its_page(answer, documents):
+    paged = dataclasses.replace(answer, citations=tuple(
+        dataclasses.replace(c, chunk=dataclasses.replace(c.chunk, page=7, page_end=7))
+        for c in answer.citations
+    ))
+    html = P.render_sources(paged, 0, script="simplified", documents=documents)
+    assert "第 7 页" in html
+    assert " 页</div>" not in P.render_sources(answer, 0, documents=documents)  # no pages, no label

@@ -71,3 +71,23 @@ def test_cli_json_contract_keys():
     hit = hit_to_json(Hit(CHUNK, 0.5, 1, (("bm25", 2.0),)))
     assert {"rank", "chunk_id", "doc_id", "title", "section", "start", "end", "text", "score"} <= set(hit)
     json.dumps(data, ensure_ascii=False)  # serialisable
+
+
+def test_a_pdf_passage_is_cited_with_its_page():
+    """Issue 10: a citation into a PDF says 第 n 页, in text, in JSON and on the source card."""
+    import dataclasses
+
+    from rag.answer.render import page_label
+
+    on_page = dataclasses.replace(CHUNK, page=3, page_end=3)
+    across = dataclasses.replace(CHUNK, page=3, page_end=4)
+    assert page_label(CHUNK) == "" and page_label(on_page) == "第 3 页"
+    assert page_label(across) == "第 3–4 页"
+    answer = dataclasses.replace(ANSWER, citations=tuple(
+        dataclasses.replace(c, chunk=across) for c in ANSWER.citations
+    ))
+    assert "第 3–4 页" in answer_to_text(answer)
+    cited = answer_to_json(answer)["citations"][0]
+    assert (cited["page"], cited["page_end"]) == (3, 4)
+    assert answer_to_json(ANSWER)["citations"][0]["page"] == 0
+    assert "页" not in answer_to_text(ANSWER).split("\n")[-1]
