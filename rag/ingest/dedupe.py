@@ -8,7 +8,7 @@ screens the new files against the documents already indexed (`existing`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from rag.ingest.normalize import normalize_for_match
@@ -70,10 +70,12 @@ def minhash(text: str, num_perm: int = NUM_PERM):
 def screen_duplicates(
     candidates: Iterable[Document],
     existing: Iterable[Document] = (),
-    allow_near: bool = False,
+    allow_near: bool | Collection[str] = False,
     threshold: float | None = None,
 ) -> Screening:
-    """Keep each candidate unless it copies an existing document or an earlier candidate."""
+    """Keep each candidate unless it copies an existing document or an earlier candidate.
+    `allow_near` keeps near copies: all of them (True) or those with the given doc ids (the
+    library's documents added with --allow-duplicate, so a later build keeps them too)."""
     from datasketch import MinHashLSH
 
     threshold = NEAR_THRESHOLD if threshold is None else threshold
@@ -115,8 +117,9 @@ def screen_duplicates(
         )
         if scored and scored[0][0] >= threshold:
             similarity, other = scored[0]
-            duplicates.append(Duplicate(document.doc_id, other, "near", round(similarity, 3), allow_near))
-            if not allow_near:
+            allowed = allow_near if isinstance(allow_near, bool) else document.doc_id in allow_near
+            duplicates.append(Duplicate(document.doc_id, other, "near", round(similarity, 3), allowed))
+            if not allowed:
                 continue
         kept.append(document)
         remember(document, signature)

@@ -9,6 +9,8 @@ FIFOs, devices and dotfiles are skipped by name. One bad file never stops the re
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import hashlib
 import os
 import stat
@@ -198,10 +200,11 @@ def walk_library(folder: Path) -> tuple[list[tuple[str, Path]], list[Skipped]]:
 def load_documents(
     folder: Path,
     max_file_bytes: int = MAX_FILE_BYTES,
-    allow_duplicate: bool = False,
+    allow_duplicate: bool | Collection[str] = False,
     near_threshold: float | None = None,
 ) -> LoadResult:
-    """Load every supported file under `folder`, screen duplicates, and report every skip."""
+    """Load every supported file under `folder`, screen duplicates, and report every skip.
+    `allow_duplicate`: keep near copies, all (True) or those doc ids."""
     candidates, skipped = walk_library(Path(folder))
     documents: list[Document] = []
     for doc_id, path in candidates:

@@ -56,7 +56,8 @@ def catalog_path(folder: Path) -> Path:
 
 
 def read_catalog(folder: Path) -> dict[str, dict]:
-    """{relative path: {added, title?, authors?, date?, source?}}; empty when there is none."""
+    """{relative path: {added, title?, authors?, date?, source?, allow_duplicate?}}; empty
+    when there is none."""
     path = catalog_path(folder)
     if not path.is_file():
         return {}

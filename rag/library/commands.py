@@ -201,6 +201,8 @@ class Library:
                         change.move_aside(target)
                     change.put(target, data)
                     entry = {"added": now(), **metadata.as_row()}
+                    if allow_duplicate:  # kept by later builds too, not only by this one
+                        entry["allow_duplicate"] = True
                     catalog[relative_name(self.folder, target)] = entry
                 write_catalog(self.folder, catalog)
                 loaded = self._load(allow_duplicate)

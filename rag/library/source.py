@@ -25,7 +25,7 @@ from rag.types import Document
 OWN_PREFIXES = (CATALOG_NAME, ".library-", ".rag-")
 
 
-def _load_folder(folder: Path, max_file_bytes: int, allow_duplicate: bool) -> LoadResult:
+def _load_folder(folder: Path, max_file_bytes: int, allow_duplicate) -> LoadResult:
     """Every usable article under `folder`, duplicates screened, every skip named."""
     return load_documents(folder, max_file_bytes=max_file_bytes, allow_duplicate=allow_duplicate)
 
@@ -74,8 +74,10 @@ def load_library(
     """The folder's documents with the catalog's metadata applied, and the skipped paths
     (not the library's own files)."""
     folder = Path(folder)
-    loaded = _load_folder(folder, max_file_bytes, allow_duplicate)
     catalog = read_catalog(folder)
+    # Documents added with --allow-duplicate stay allowed in every later build.
+    allowed = allow_duplicate or frozenset(k for k, e in catalog.items() if e.get("allow_duplicate"))
+    loaded = _load_folder(folder, max_file_bytes, allowed)
     documents = []
     for document in loaded.documents:
         entry = catalog.get(relative_name(folder, document.path)) if document.path else None

@@ -173,3 +173,16 @@ def test_byte_and_near_copies_are_refused_before_anything_changes(built, tmp_pat
     report = lib.add([near], allow_duplicate=True)
     assert report.added == ["near.txt"]
     assert report.build.duplicates and "indexed anyway" in report.build.duplicates[0]
+
+
+def test_a_near_copy_added_with_allow_duplicate_stays_in_later_builds(built, tmp_path):
+    """`rag add --allow-duplicate` is remembered: a plain `rag build` later keeps the file."""
+    near = tmp_path / "near.txt"
+    near.write_text((built / "gd.txt").read_text(encoding="utf-8").replace("每季度", "每半年"),
+                    encoding="utf-8")
+    lib = library(built, tmp_path)
+    lib.add([near], allow_duplicate=True)
+    report = lib.rebuild()
+    assert "near.txt" in {d.doc_id for d in load_index(tmp_path / "index").documents.values()}
+    assert any("near.txt" in line and "indexed anyway" in line for line in report.duplicates)
+    assert not any("near.txt" in line and "skipped" in line for line in report.duplicates)
