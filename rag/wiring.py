@@ -49,6 +49,7 @@ def build_from_settings(
     with vector_store = "milvus" the build is then copied into a Milvus collection of its own."""
     from rag.library.commands import library_from_settings
 
+    check_choices(settings)
     library = library_from_settings(
         settings, on_wait=lambda message: print(f"rag: {message}", file=sys.stderr, flush=True)
     )

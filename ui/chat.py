@@ -113,13 +113,12 @@ class Chat:
         self.stream_steps = stream_steps
         self.sleep = sleep
         self.ready_wait = ready_wait
+        self._lock = threading.Lock()  # guards the shared turn lists and the counters
+        self._next_turn: OrderedDict[str, int] = OrderedDict()
 
     def documents(self) -> dict:
         """The indexed articles by id (empty until the engine is ready)."""
         return {d.doc_id: d for d in self.engine.documents()}
-
-        self._lock = threading.Lock()  # guards the shared turn lists and the counters
-        self._next_turn: OrderedDict[str, int] = OrderedDict()
 
     def _number(self, session: str, turns: Sequence[dict]) -> int:
         """The next turn number of `session` (unique in it, also across 新对话); call locked."""

@@ -298,9 +298,9 @@ def test_lone_surrogates_are_neutralised_and_audited(chat):
 
 
 def test_doc_ids_are_checked_against_the_loaded_index(chat):
-    _, (_, chat_messages, turns, _, _) = run(chat, ANSWERABLE, doc_ids=["gd"])
+    _, (_, chat_messages, turns, _, _) = run(chat, ANSWERABLE, doc_ids=["gd.txt"])
     assert turns[-1]["outcome"] == "answer"
-    _, (_, chat_messages, turns, _, _) = run(chat, ANSWERABLE, doc_ids=["gd", "no-such-doc"])
+    _, (_, chat_messages, turns, _, _) = run(chat, ANSWERABLE, doc_ids=["gd.txt", "no-such-doc"])
     assert turns[-1]["outcome"] == "error" and "no-such-doc" in chat_messages[-1]["content"]
 
 
@@ -342,4 +342,4 @@ def test_odd_api_values_for_script_and_top_k_are_neutralised_and_audited(chat):
     _, _, turns, _, _ = updates[-1]
     assert turns[-1]["outcome"] == "answer"
     record = read_jsonl(chat.logs.audit_path)[-1]
-    assert record["settings"]["script"] == "original" and record["settings"]["top_k"] == 5
+    assert record["settings"]["script"] == "auto" and record["settings"]["top_k"] == 5

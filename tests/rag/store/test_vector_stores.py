@@ -181,8 +181,8 @@ def test_milvus_hybrid_search_ranks_as_the_embedded_fusion(milvus_tiny):
             assert [h.chunk.chunk_id for h in ours] == [h.chunk.chunk_id for h in theirs], (fusion, question)
             assert np.allclose([h.score for h in ours], [h.score for h in theirs], rtol=1e-4)
         assert made[1].native() == (fusion == "rrf")  # RRF runs as one Milvus hybrid_search
-        filtered = made[1].retrieve("数据共享 数字技能", top_k=10, doc_ids=["talent"])
-        assert filtered and {h.chunk.doc_id for h in filtered} == {"talent"}
+        filtered = made[1].retrieve("数据共享 数字技能", top_k=10, doc_ids=["talent.txt"])
+        assert filtered and {h.chunk.doc_id for h in filtered} == {"talent.txt"}
 
 
 def test_pipeline_answers_the_same_over_milvus(milvus_tiny, tiny_pipeline):
@@ -229,7 +229,7 @@ def test_milvus_bm25_function_with_the_jieba_analyzer_finds_the_article(tmp_path
     fill_from_build(store, index)
     lexical = store.lexical()
     found = lexical.search("领导小组 组长 省长", 3)
-    assert len(found) and index.chunks[int(found.rows[0])].doc_id == "gd"
+    assert len(found) and index.chunks[int(found.rows[0])].doc_id == "gd.txt"
     assert (found.scores > 0).all()
     assert "省长" in indexed_text(index.chunks[int(found.rows[0])])
 
@@ -242,8 +242,8 @@ def test_lexical_stores_filter_count_and_skip_rows_without_terms(milvus_tiny, si
     lexical = (faiss if side == "faiss" else milvus).lexical
     assert isinstance(lexical, LexicalStore)
     assert lexical.count() == len(index.chunks)
-    found = lexical.search("数据共享 数字技能", 20, doc_ids=["talent"])
-    assert len(found) and {index.chunks[int(r)].doc_id for r in found.rows} == {"talent"}
+    found = lexical.search("数据共享 数字技能", 20, doc_ids=["talent.txt"])
+    assert len(found) and {index.chunks[int(r)].doc_id for r in found.rows} == {"talent.txt"}
     assert (found.scores > 0).all()
     assert len(lexical.search("数据共享", 5, doc_ids=[])) == 0
     assert len(lexical.search("量子纠缠", 5)) == 0
