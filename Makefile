@@ -14,7 +14,7 @@ $(STAMP):
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[st,ui,eval,dev]'
+	$(BIN)/pip install --quiet -e '.[st,ui,eval,dev,milvus]'
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
