@@ -90,6 +90,10 @@ def build_app(
     with gr.Blocks(title=S.APP_TITLE, analytics_enabled=False, fill_width=True) as demo:
         turns = gr.State([])
         view = gr.State(None)
+        shown = gr.State([doc_id for _, doc_id in choices])  # the article ids the page lists
+        # The same ids, held by the browser: sent with a question, they tell whether the page
+        # listed any article when it was asked (an empty choice before the list came is "all").
+        listed_ids = gr.Textbox("\n".join(shown.value), visible=False, elem_id="rag-listed")
         pending = gr.State(None)
         store = gr.BrowserState(H.empty(), storage_key=H.STORAGE_KEY)  # survives a reload
         with gr.Row(elem_id="rag-top", equal_height=True):
@@ -179,7 +183,8 @@ def build_app(
                 )
         timer = gr.Timer(1.0, active=kind not in (READY, FAILED) or watch)
 
-        def respond(message, turn_list, doc_ids, script_value, k, removed, request: gr.Request):
+        def respond(message, turn_list, doc_ids, script_value, k, removed, listed,
+                    request: gr.Request):
             """Stream `Chat.respond`, leaving the panel as it is where it has no update; an
             empty or too long question stays in the box with one note under it."""
             try:
@@ -188,6 +193,8 @@ def build_app(
             except QuestionError as problem:
                 yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), R.render_note(str(problem))
                 return
+            if not (listed or "").strip() and not doc_ids:  # asked before the page listed any
+                doc_ids = None
             for box, chat_value, new_turns, panel, new_view in chat.respond(
                 message, turn_list, doc_ids, script_value, k, _session(request), bool(removed)
             ):
@@ -208,7 +215,7 @@ def build_app(
 
         after_outputs = [export_md, export_docx, store]
 
-        ask_inputs = [question, turns, docs, script, top_k, show_removed]
+        ask_inputs = [question, turns, docs, script, top_k, show_removed, listed_ids]
         ask_outputs = [question, chatbot, turns, sources, view, note]
         # One listener for Enter and the button: no second question while one is answered.
         gr.on(
@@ -312,8 +319,6 @@ def build_app(
 
         sources.comment(on_comment, [turns, pending], None, show_progress="hidden")
 
-        shown = gr.State([doc_id for _, doc_id in choices])
-
         def refresh(last, chosen, current):
             """Banner, article choices and list from the engine (new articles come in
             selected); stop polling once it settled, unless the admin page may change the
@@ -330,9 +335,11 @@ def build_app(
                     library = P.render_sources_empty(engine.documents())
             poll = gr.Timer(value=ADMIN_POLL_S, active=True) if settled and watch else (
                 gr.Timer(active=not settled))
-            return R.render_status(state, text), boxes, poll, ids if settled else last, library
+            listed = "\n".join(ids) if settled and ids != list(last or []) else gr.skip()
+            return (R.render_status(state, text), boxes, poll, ids if settled else last, library,
+                    listed)
 
-        refresh_io = ([shown, docs, view], [status, docs, timer, shown, sources])
+        refresh_io = ([shown, docs, view], [status, docs, timer, shown, sources, listed_ids])
         timer.tick(refresh, *refresh_io, show_progress="hidden")
         if kind not in (READY, FAILED) or watch:
             demo.load(refresh, *refresh_io, show_progress="hidden")
