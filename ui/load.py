@@ -149,7 +149,7 @@ def ask_all(
     for question in questions:
         start = time.perf_counter()
         try:
-            done = api.call("respond", [question, None, ids, "original", top_k, False], session)
+            done = api.call("respond", [question, None, ids, "auto", top_k, False, "\n".join(ids or [])], session)
             if not done.get("success"):
                 errors.append(f"{question}: {str(done.get('output'))[:160]}")
         except Exception as error:  # the figure is the count; the first few are printed

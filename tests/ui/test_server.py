@@ -41,7 +41,7 @@ def test_uploads_are_refused_on_the_chat_app(server):
 
 def test_an_oversized_request_is_refused_before_it_is_read_or_logged(server):
     url, api, settings = server
-    body = {"data": ["问" * 2_000_000, None, ["gd.txt"], "auto", 5, False],
+    body = {"data": ["问" * 2_000_000, None, ["gd.txt"], "auto", 5, False, ""],
             "fn_index": api.fn["respond"], "session_hash": "huge", "event_data": None}
     response = httpx.post(
         f"{url}/gradio_api/queue/join", content=json.dumps(body, ensure_ascii=False), timeout=60,
@@ -53,9 +53,9 @@ def test_an_oversized_request_is_refused_before_it_is_read_or_logged(server):
 
 def test_respond_api_takes_real_doc_ids_without_refresh_and_names_unknown_ones(server):
     _, api, settings = server
-    done = api.call("respond", [ANSWERABLE, None, ["gd.txt"], "auto", 5, False], "docs1")
+    done = api.call("respond", [ANSWERABLE, None, ["gd.txt"], "auto", 5, False, ""], "docs1")
     assert done["success"], done
-    done = api.call("respond", [ANSWERABLE, None, ["nope"], "auto", 5, False], "docs2")
+    done = api.call("respond", [ANSWERABLE, None, ["nope"], "auto", 5, False, ""], "docs2")
     records = {r["session"]: r for r in read_jsonl(settings.data_dir / "audit.jsonl")}
     assert records["docs1"]["outcome"] == "answer"
     assert records["docs2"]["outcome"] == "error" and "nope" in records["docs2"]["error"]
@@ -63,7 +63,7 @@ def test_respond_api_takes_real_doc_ids_without_refresh_and_names_unknown_ones(s
 
 def test_concurrent_calls_of_one_api_session_are_each_audited_once(server):
     _, api, settings = server
-    data = [ANSWERABLE, None, ["gd.txt", "talent.txt", "data.txt"], "auto", 5, False]
+    data = [ANSWERABLE, None, ["gd.txt", "talent.txt", "data.txt"], "auto", 5, False, ""]
     results = api.call_many("respond", [data] * 6, "shared")  # six at once, one session
     assert all(r["success"] for r in results)
     mine = [r for r in read_jsonl(settings.data_dir / "audit.jsonl") if r["session"] == "shared"]
