@@ -29,20 +29,10 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from ui.bench import QUESTIONS as BENCH_QUESTIONS
 from ui.browser import start_server, stop_server
 
-QUESTIONS = (
-    "广东数字政府改革建设工作领导小组由谁担任组长？",
-    "数字政府建设面临哪些现实困境？",
-    "如何打破部门之间的数据壁垒，实现数据共享？",
-    "文章认为政府存在的核心目的是什么？",
-    "数字政府建设中如何保障数据安全？",
-    "哪位学者最早关注数字政府这一研究领域？",
-    "在政务云建设方面，文章主张各地区按照什么原则开展？",
-    "文章认为信息安全是什么的重要组成部分？",
-    "为什么部分政府职能部门在部门协同中的积极性不高？",
-    "家常红烧肉应该怎么做？需要哪些调料？",
-)
+QUESTIONS = BENCH_QUESTIONS  # the same ten questions as the latency benchmark
 
 
 def rss_mb(pid: int) -> float:
