@@ -33,6 +33,15 @@ OFFLINE_ENV = {
 }
 
 
+# Gradio's queue recomputes a monitoring summary (pandas over up to 10 000 past events) after
+# every event by default: a cost that grows with the events served. The summary only feeds
+# Gradio's monitoring page, which `rag serve` does not enable.
+SERVER_ENV = {
+    "GRADIO_ANALYTICS_CACHE_FREQUENCY": "1000",
+    "GRADIO_ANALYTICS_MAX_EVENTS": "1000",
+}
+
+
 def enforce_offline() -> None:
     """No model downloads and no telemetry, whatever the caller's environment says."""
     os.environ.update(OFFLINE_ENV)
@@ -264,6 +273,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             f"the chat UI needs gradio: pip install -e '.[ui]' ({error})"
         ) from None
     _check_port_free(settings.host, settings.port)
+    os.environ.update(SERVER_ENV)  # read when the app's queue is made
     # Builds the index first if it is missing (saying so), loads models and index once.
     try:
         return serve(settings)

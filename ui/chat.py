@@ -22,6 +22,7 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
 
 from rag.answer.base import GeneratorError, GeneratorTimeout
 from rag.answer.prompts import ERROR_LLM_DEADLINE, ERROR_LLM_UNAVAILABLE, ERROR_TOO_LONG
@@ -43,6 +44,11 @@ STREAM_STEPS = 12  # pieces of a replay, when a Chat is made with stream_steps
 STREAM_MIN_CHARS = 4
 STREAM_DELAY = 0.0  # seconds between replayed pieces
 MAX_COUNTED_SESSIONS = 100_000  # sessions whose next turn number is remembered (about 10 MB)
+# The "正在生成回答" bubble is shown only for an answer not ready within this many seconds: an
+# extractive answer takes tens of milliseconds, and the extra frame cost the server as much
+# again as the answer (a full chat update through Gradio), for a flash nobody can read.
+PENDING_AFTER_S = 0.15
+ASK_THREADS = 8  # questions in flight at once (as many as the app's queue runs)
 
 
 def messages(turns: Sequence[dict]) -> list[dict]:
@@ -103,16 +109,20 @@ class Chat:
         sleep: Callable[[float], None] = time.sleep,
         ready_wait: float = READY_WAIT,
         stream_steps: int = 0,
+        pending_after_s: float = PENDING_AFTER_S,
     ) -> None:
         """A finished answer is shown in about `stream_steps` growing pieces (0: at once),
         `stream_delay` seconds apart; a question asked while the index loads waits up to
-        `ready_wait` seconds for it instead of failing."""
+        `ready_wait` seconds for it instead of failing; an answer not ready after
+        `pending_after_s` seconds (0: at once) shows a pending bubble until it is."""
         self.engine = engine
         self.logs = logs
         self.stream_delay = stream_delay
         self.stream_steps = stream_steps
         self.sleep = sleep
         self.ready_wait = ready_wait
+        self.pending_after_s = pending_after_s
+        self._asking = ThreadPoolExecutor(ASK_THREADS, thread_name_prefix="rag-ask")
         self._lock = threading.Lock()  # guards the shared turn lists and the counters
         self._next_turn: OrderedDict[str, int] = OrderedDict()
 
@@ -217,7 +227,6 @@ class Chat:
             ]
             turns.append(turn)
             del turns[: max(0, len(turns) - limits.max_session_turns)]
-        yield "", self._messages(turns), turns, None, None
         if self.ready_wait > 0 and not self.engine.ready_event.is_set():
             # Queued, not lost: answered as soon as the index is ready.
             turn["html"] = R.render_pending(S.PENDING_LOADING)
@@ -241,7 +250,12 @@ class Chat:
             if unknown:
                 raise QuestionError(unknown)
             scope = None if settings["doc_ids"] == "all" else list(doc_ids or [])
-            answer = self.engine.ask(question, scope, settings["top_k"], history=history)
+            asked = self._asking.submit(
+                self.engine.ask, question, scope, settings["top_k"], history=history
+            )
+            if self.pending_after_s <= 0 or not wait([asked], timeout=self.pending_after_s).done:
+                yield "", self._messages(turns), turns, None, None  # the pending bubble
+            answer = asked.result()
             turn["seconds"] = time.perf_counter() - started
             turn["query"] = answer.trace.query if answer.trace else question
         except (QuestionError, EngineNotReady) as problem:

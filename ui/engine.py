@@ -23,16 +23,17 @@ class EngineNotReady(RuntimeError):
 
 
 def _warm_up(pipeline: Pipeline) -> None:
-    """Load jieba, OpenCC and the answer shaper's tagger now (about 4 s), so that the first
-    user does not wait for them: one question through retrieval and the gate, and the
+    """Load jieba, OpenCC and the answer shaper's part-of-speech tagger now (about 7 s), so
+    that the first users do not wait for them: one question through retrieval and the gate, and the
     answer-phrase finder once; an LLM backend is not called at start-up."""
     from rag.answer.rewrite import default_tokenize
-    from rag.answer.shape import answer_phrase
+    from rag.answer.shape import answer_phrase, load_tagger
 
     hits = pipeline.search(WARM_UP_QUESTION, top_k=3)
     pipeline.gate.decide(WARM_UP_QUESTION, hits)
     default_tokenize(WARM_UP_QUESTION)
     answer_phrase("who", "领导小组由谁担任组长？", "成立由省长任组长的领导小组。")
+    load_tagger()
 
 
 class Engine:

@@ -2,6 +2,8 @@
 
     python -m ui.load --index index                  # 32 clients x 10 questions, then 200 sessions
     python -m ui.load --index index --clients 8 --questions 4 --sessions 20
+    python -m ui.load --index index --questions-from eval/dev.jsonl   # a different question
+                                                                      # per request: cold caches
 
 Starts `rag serve` on a free loopback port (never another interface) with a fresh data
 folder, waits until the index is loaded, then:
@@ -75,6 +77,15 @@ class Api:
         self.inputs = {
             d.get("api_name"): len(d["inputs"]) for d in config["dependencies"] if d.get("api_name")
         }
+        initial = {c["id"]: c.get("props", {}).get("value") for c in config["components"]}
+        self.initial = {
+            d.get("api_name"): [initial.get(i) for i in d["inputs"]]
+            for d in config["dependencies"] if d.get("api_name")
+        }
+
+    def blank(self, api_name: str) -> list:
+        """The initial value of every input of `api_name`: what a freshly opened page sends."""
+        return list(self.initial[api_name])
 
     def call(self, api_name: str, data: list, session: str) -> dict:
         """Run one event in `session`; returns Gradio's `process_completed` message."""
@@ -117,7 +128,10 @@ def wait_ready(api: Api, timeout_s: float = 300) -> None:
     session = new_session()
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        status = str(api.call("refresh", [], session)["output"]["data"][0])
+        done = api.call("refresh", api.blank("refresh"), session)
+        if not done.get("success"):
+            raise RuntimeError(f"/refresh failed: {str(done)[:300]}")
+        status = str(done["output"]["data"][0])
         if "rag-status-ready" in status:
             return
         if "rag-status-failed" in status:
@@ -135,7 +149,7 @@ def ask_all(
     session = new_session()
     times, errors = [], []
     if refresh:
-        api.call("refresh", [], session)
+        api.call("refresh", api.blank("refresh"), session)
     for question in questions:
         start = time.perf_counter()
         try:
@@ -148,12 +162,27 @@ def ask_all(
     return {"session": session, "times": times, "errors": errors}
 
 
+def read_questions(path: Path) -> tuple[str, ...]:
+    """The distinct questions of an eval file (JSON lines with a "question" field)."""
+    with open(path, encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle if line.strip()]
+    return tuple(dict.fromkeys(row["question"] for row in rows))
+
+
+def plan(questions: tuple[str, ...], clients: int, per_client: int, spread: bool) -> list[list[str]]:
+    """Who asks what: client c's q-th question. `spread` hands out the questions in turn across
+    all requests (each distinct until the list runs out), else every client walks the same
+    list from its own starting point."""
+    if spread:
+        return [[questions[(q * clients + c) % len(questions)] for q in range(per_client)]
+                for c in range(clients)]
+    return [[questions[(c + q) % len(questions)] for q in range(per_client)] for c in range(clients)]
+
+
 def run_sessions(api: Api, ids: list[str], sessions: int, per_session: int, clients: int,
                  top_k: int, refresh: bool = False) -> tuple[list[dict], float]:
     """`sessions` sessions of `per_session` questions, `clients` at a time; (results, seconds)."""
-    plans = [
-        [QUESTIONS[(s + q) % len(QUESTIONS)] for q in range(per_session)] for s in range(sessions)
-    ]
+    plans = plan(QUESTIONS, sessions, per_session, spread=False)
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=clients) as pool:
         results = list(pool.map(lambda plan: ask_all(api, ids, plan, top_k, refresh), plans))
@@ -198,8 +227,14 @@ def main(argv: list[str] | None = None) -> int:
         "--refresh-first", action="store_true",
         help="call /refresh at the start of each session (needed by versions before issue 11)",
     )
+    parser.add_argument(
+        "--questions-from", type=Path, default=None,
+        help="ask this eval file's questions, a different one per request while they last "
+             "(default: the latency benchmark's ten, which the server's caches soon hold)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON")
     args = parser.parse_args(argv)
+    questions = read_questions(args.questions_from) if args.questions_from else QUESTIONS
     ids = doc_ids(args.index)
     root = Path(__file__).resolve().parent.parent
     figures: dict = {}
@@ -211,11 +246,9 @@ def main(argv: list[str] | None = None) -> int:
         try:
             api = Api(url)
             wait_ready(api)
-            ask_all(api, ids, [QUESTIONS[0]], args.top_k, args.refresh_first)  # one warm-up request, not counted
-            plans = [
-                [QUESTIONS[(c + q) % len(QUESTIONS)] for q in range(args.questions)]
-                for c in range(args.clients)
-            ]
+            warm_up = "数字政府建设的主要目标是什么？"  # not among the timed questions
+            ask_all(api, ids, [warm_up], args.top_k, args.refresh_first)  # not counted
+            plans = plan(questions, args.clients, args.questions, spread=bool(args.questions_from))
             start, cpu_start = time.perf_counter(), cpu_s(process.pid)
             with ThreadPoolExecutor(max_workers=args.clients) as pool:
                 results = list(pool.map(
@@ -227,6 +260,8 @@ def main(argv: list[str] | None = None) -> int:
             errors = [e for r in results for e in r["errors"]]
             time.sleep(0.5)  # let the last audit lines land
             figures["load"] = {
+                "questions_from": str(args.questions_from or "ui.bench.QUESTIONS"),
+                "distinct_questions": len({q for p in plans for q in p}),
                 "clients": args.clients,
                 "questions_per_client": args.questions,
                 "requests": len(times),
@@ -257,6 +292,9 @@ def main(argv: list[str] | None = None) -> int:
                     "mb_per_session": round((after - before) / args.sessions, 3),
                     "req_per_s": round(args.sessions * args.session_turns / seconds, 1),
                 }
+        except Exception:
+            print((Path(tmp) / "serve.log").read_text()[-4000:], file=sys.stderr)  # the why
+            raise
         finally:
             stop_server(process)
     if args.json:
@@ -265,7 +303,8 @@ def main(argv: list[str] | None = None) -> int:
     load = figures["load"]
     print(
         f"load: {load['clients']} clients x {load['questions_per_client']} questions = "
-        f"{load['requests']} requests in {load['seconds']} s: {load['req_per_s']} req/s, "
+        f"{load['requests']} requests ({load['distinct_questions']} distinct questions from "
+        f"{load['questions_from']}) in {load['seconds']} s: {load['req_per_s']} req/s, "
         f"p50 {load['p50_s']} s, p95 {load['p95_s']} s, max {load['max_s']} s, "
         f"errors {load['errors']}"
     )

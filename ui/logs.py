@@ -56,8 +56,11 @@ def append_jsonl(path: Path, record: dict) -> None:
     text = redact_credentials(neutralise(json.dumps(record, ensure_ascii=False, default=str)))
     line = (text + "\n").encode("utf-8")
     with _lock_for(path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, LOG_MODE)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, LOG_MODE)
+        except FileNotFoundError:  # the first record, or the folder was removed meanwhile
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, LOG_MODE)
         try:
             if os.fstat(fd).st_mode & 0o777 != LOG_MODE:  # made by an older version
                 os.fchmod(fd, LOG_MODE)

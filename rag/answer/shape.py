@@ -235,6 +235,12 @@ def _pos_tagger():
     return jieba.posseg.POSTokenizer(tokenizer)
 
 
+def load_tagger() -> None:
+    """Build the part-of-speech tagger now (about 3 s) rather than inside the first 什么
+    question a user asks (servers call this at start-up)."""
+    _pos_tagger()
+
+
 def _noun_after_wh(right: str) -> str:
     """The noun a 什么/哪个 asks about: the leading nouns of what follows (什么原则开展 → 原则)."""
     noun = ""

@@ -40,8 +40,10 @@ def fold_width(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+@lru_cache(maxsize=20_000)
 def normalize_for_match(text: str) -> str:
-    """The view used for tokenising and embedding: Simplified, width-folded, lower-case."""
+    """The view used for tokenising and embedding: Simplified, width-folded, lower-case
+    (cached: serving normalises the same retrieved passages question after question)."""
     return fold_width(to_simplified(text)).lower()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from rag.ingest.normalize import normalize_for_match
 
@@ -40,9 +41,12 @@ class Tokenizer:
     another, and the global jieba state is untouched.
     """
 
+    CACHE_TEXTS = 20_000  # texts whose tokens are kept: serving re-reads the same passages
+
     def __init__(self, terms: Iterable[str] = ()) -> None:
         self.terms = tuple(sorted(set(terms)))
         self._jieba = None
+        self._cached = None
 
     def load(self) -> "Tokenizer":
         if self._jieba is None:
@@ -54,11 +58,19 @@ class Tokenizer:
             for term in self.terms:
                 tokenizer.add_word(term, freq=tokenizer.suggest_freq(term, tune=False) + 1000)
             self._jieba = tokenizer
+            self._cached = lru_cache(maxsize=self.CACHE_TEXTS)(self._cut)
         return self
 
     def tokenize(self, text: str) -> list[str]:
-        """Search-mode tokens of the normalised text, without punctuation and stopwords."""
-        if self._jieba is None:
+        """Search-mode tokens of the normalised text, without punctuation and stopwords.
+
+        Results are cached per text (the answerability gate reads the same retrieved
+        passages for question after question, and jieba is most of its time)."""
+        if self._cached is None:
             raise RuntimeError("Tokenizer.load() must be called before tokenize()")
+        return list(self._cached(text))
+
+    def _cut(self, text: str) -> tuple[str, ...]:
+        """The uncached work of `tokenize`."""
         tokens = self._jieba.lcut_for_search(normalize_for_match(text))
-        return [t for t in tokens if _WORDLIKE.search(t) and t.strip() and t not in STOPWORDS]
+        return tuple(t for t in tokens if _WORDLIKE.search(t) and t.strip() and t not in STOPWORDS)

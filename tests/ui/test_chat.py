@@ -31,9 +31,10 @@ def run(chat, question, turns=(), doc_ids=None, script="original", top_k=5):
 
 def test_answer_streams_then_completes_with_citation_links(chat):
     chat.stream_steps = 12  # the replay in pieces, when asked for
+    chat.pending_after_s = 0  # the question shows at once, with a pending bubble
     updates, (box, chat_messages, turns, panel, view) = run(chat, ANSWERABLE)
     assert box == ""
-    assert "rag-pending" in updates[0][1][-1]["content"]  # the question shows at once
+    assert "rag-pending" in updates[0][1][-1]["content"]
     streaming = [u for u in updates if "rag-streaming" in u[1][-1]["content"]]
     assert len(streaming) >= 3
     lengths = [len(u[1][-1]["content"]) for u in streaming]
@@ -44,6 +45,25 @@ def test_answer_streams_then_completes_with_citation_links(chat):
     assert chat_messages[0] == {"role": "user", "content": f'<div class="rag-q">{ANSWERABLE}</div>'}
     assert turns[0]["outcome"] == "answer" and view == {"turn": 0, "mode": "sources", "kind": "citation", "n": 1}
     assert "<mark" in panel and "省長" in panel or "省长" in panel
+
+
+def test_a_quick_answer_comes_in_one_update_and_a_slow_one_after_a_pending_bubble(chat, monkeypatch):
+    updates, (_, chat_messages, _, _, _) = run(chat, ANSWERABLE)
+    assert len(updates) == 1 and "rag-done" in chat_messages[-1]["content"]
+
+    ask = chat.engine.ask
+
+    def slow_ask(*args, **kwargs):
+        import time
+
+        time.sleep(0.3)
+        return ask(*args, **kwargs)
+
+    monkeypatch.setattr(chat.engine, "ask", slow_ask)
+    chat.pending_after_s = 0.05
+    updates, (_, chat_messages, _, _, _) = run(chat, ANSWERABLE)
+    assert "rag-pending" in updates[0][1][-1]["content"] and updates[0][0] == ""
+    assert len(updates) == 2 and "rag-done" in chat_messages[-1]["content"]
 
 
 def test_refusal_looks_different_and_lists_related_passages(chat):
@@ -235,7 +255,7 @@ def test_a_finished_answer_is_shown_at_once_without_an_artificial_replay(tiny_en
     naps = []
     chat = Chat(tiny_engine, Logs(tmp_path), sleep=naps.append)
     updates, (_, chat_messages, *_) = run(chat, ANSWERABLE)
-    assert len(updates) == 2 and naps == []  # the pending bubble, then the whole answer
+    assert len(updates) == 1 and naps == []  # the whole answer, in one update
     assert "rag-done" in chat_messages[-1]["content"]
 
 

@@ -68,3 +68,10 @@ def test_concurrent_calls_of_one_api_session_are_each_audited_once(server):
     assert all(r["success"] for r in results)
     mine = [r for r in read_jsonl(settings.data_dir / "audit.jsonl") if r["session"] == "shared"]
     assert sorted(r["turn"] for r in mine) == list(range(6))
+
+
+def test_the_load_script_sees_the_served_index_ready(server):
+    from ui.load import wait_ready
+
+    _, api, _ = server
+    wait_ready(api, timeout_s=30)  # raises on a failed banner, a timeout or a malformed reply

