@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -44,6 +45,7 @@ class QueryCache:
         self.inner = embedder
         self.max_entries = max_entries
         self._vectors: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()  # a server embeds several questions at once
 
     @property
     def name(self) -> str:
@@ -65,10 +67,15 @@ class QueryCache:
         return self.inner.embed_passages(texts)
 
     def embed_query(self, text: str) -> np.ndarray:
-        vector = self._vectors.pop(text, None)
-        if vector is None:
-            vector = self.inner.embed_query(text)
+        with self._lock:
+            vector = self._vectors.pop(text, None)
+            if vector is not None:
+                self._vectors[text] = vector  # most recently used last
+                return vector
+        vector = self.inner.embed_query(text)  # outside the lock: the model call is the slow part
+        with self._lock:
+            self._vectors.pop(text, None)
             if len(self._vectors) >= self.max_entries:
                 self._vectors.pop(next(iter(self._vectors)))
-        self._vectors[text] = vector  # most recently used last
+            self._vectors[text] = vector
         return vector
