@@ -1,7 +1,8 @@
 """The one composition point: `Pipeline.from_settings(settings).load()` assembles every stage.
 
 The CLI, the UI, the evaluation, calibration, the benchmarks and the test fixtures all answer
-through `Pipeline.run`. It composes; each stage stays a small unit behind its Protocol:
+through `Pipeline.run` (or `Pipeline.stream`, which the chat uses to show an LLM's verified
+sentences as they come). It composes; each stage stays a small unit behind its Protocol:
 rewrite (follow-ups) → retrieve → gate → generate (LLMs pass the grounding guard inside).
 """
 
@@ -9,10 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
-from rag.answer.base import Generator, refusal
+from rag.answer.base import Generator, last_answer, refusal, stream_answer
 from rag.answer.rewrite import rewrite_question
 from rag.answer.validate import validate_question
 from rag.embed.base import Embedder
@@ -21,7 +22,7 @@ from rag.retrieve.base import Retriever
 from rag.settings import Settings
 from rag.store.index import LoadedIndex
 from rag.store.vectors import Stores
-from rag.types import Answer, Hit, Trace
+from rag.types import Answer, Hit, Partial, Trace
 
 
 @dataclass
@@ -87,6 +88,21 @@ class Pipeline:
         """Answer `question` (raises `QuestionError` for bad input, `GeneratorError` when an
         LLM backend fails). `history` holds the conversation's earlier answers, oldest first;
         `depth` passages are retrieved (and traced), the first `top_k` are used."""
+        return last_answer(
+            self.stream(question, top_k=top_k, doc_ids=doc_ids, history=history, depth=depth)
+        )
+
+    def stream(
+        self,
+        question: str,
+        *,
+        top_k: int | None = None,
+        doc_ids: Collection[str] | None = None,
+        history: Sequence[Answer] = (),
+        depth: int | None = None,
+    ) -> Iterator[Partial | Answer]:
+        """`run`, step by step: `Partial` answers while an LLM writes (the sentences the guard
+        has accepted so far), then the final `Answer`; an extractive answer comes whole."""
         top_k = top_k or self.settings.top_k
         clock = _Clock()
         question = validate_question(question, self.settings.max_question_chars)
@@ -102,13 +118,18 @@ class Pipeline:
         if decision.refused:
             answer = refusal(question, hits, self.generator.name, evidence_score=decision.score)
         else:
-            answer = self.generator.generate(
-                query, list(decision.passages), decision, seen=_cited(history[-1:])
-            )
+            for answer in stream_answer(
+                self.generator, query, list(decision.passages), decision, _cited(history[-1:])
+            ):
+                if isinstance(answer, Partial):
+                    yield Partial(dataclasses.replace(
+                        answer.answer, question=question, caveat=decision.caveat,
+                        reasons=decision.reasons, evidence_score=decision.score,
+                    ))
         clock.lap("generate")
         trace = Trace(query=query, retrieved=tuple(retrieved), gate=decision,
                       generated=answer.trace.generated if answer.trace else "")
-        return dataclasses.replace(
+        yield dataclasses.replace(
             answer,
             question=question,
             caveat=decision.caveat if not answer.refused else "",

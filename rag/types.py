@@ -166,3 +166,11 @@ class Answer:
     trace: Trace | None = field(default=None, compare=False)
     checks: tuple[SentenceCheck, ...] = ()  # the guard's verdict on each generated sentence
     notice: str = ""  # a note about how the answer was made (e.g. the extractive fallback)
+
+
+@dataclass(frozen=True)
+class Partial:
+    """An answer still being generated: the sentences the grounding guard has accepted so far
+    (streams yield these, then the final `Answer`)."""
+
+    answer: Answer

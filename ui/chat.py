@@ -27,6 +27,7 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from rag.answer.base import GeneratorError, GeneratorTimeout
 from rag.answer.prompts import ERROR_LLM_DEADLINE, ERROR_LLM_UNAVAILABLE, ERROR_TOO_LONG
 from rag.answer.validate import QuestionError, validate_question
+from rag.types import Partial
 from ui import panel as P
 from ui import render as R
 from ui import script as scripts
@@ -250,12 +251,18 @@ class Chat:
             if unknown:
                 raise QuestionError(unknown)
             scope = None if settings["doc_ids"] == "all" else list(doc_ids or [])
-            asked = self._asking.submit(
-                self.engine.ask, question, scope, settings["top_k"], history=history
-            )
+            steps = self.engine.ask_stream(question, scope, settings["top_k"], history=history)
+            asked = self._asking.submit(next, steps)
             if self.pending_after_s <= 0 or not wait([asked], timeout=self.pending_after_s).done:
                 yield "", self._messages(turns), turns, None, None  # the pending bubble
             answer = asked.result()
+            while isinstance(answer, Partial):  # an LLM's sentences, as the guard accepts them
+                turn["html"] = R.render_answer(
+                    answer.answer, turn["turn"], shown=R.answer_length(answer.answer),
+                    script=turn["shown_script"],
+                )
+                yield "", self._messages(turns), turns, None, None
+                answer = next(steps)
             turn["seconds"] = time.perf_counter() - started
             turn["query"] = answer.trace.query if answer.trace else question
         except (QuestionError, EngineNotReady) as problem:

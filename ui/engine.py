@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 
+from rag.answer.base import last_answer
 from rag.pipeline import Pipeline
 from rag.settings import Settings, redact_credentials
 from rag.store.index import IndexNotReady, index_exists
-from rag.types import Answer, Document
+from rag.types import Answer, Document, Partial
 from ui import strings as S
 
 LOADING, BUILDING, READY, FAILED = "loading", "building", "ready", "failed"
@@ -159,6 +160,17 @@ class Engine:
         """Answer a question (a follow-up is rewritten from `history`, the earlier answers);
         raises `QuestionError` or `EngineNotReady` (Chinese messages), or `GeneratorError`
         when an LLM generator's backend fails."""
+        return last_answer(self.ask_stream(question, doc_ids, top_k, history))
+
+    def ask_stream(
+        self,
+        question: str,
+        doc_ids: Collection[str] | None,
+        top_k: int,
+        history: Sequence[Answer] = (),
+    ) -> Iterator[Partial | Answer]:
+        """`ask`, step by step (`Pipeline.stream`): an LLM's verified sentences as `Partial`
+        answers while it writes, then the final `Answer`; raises as `ask` does."""
         pipeline = self._require()
         with self._ask_slots:
-            return pipeline.run(question, top_k=top_k, doc_ids=doc_ids, history=history)
+            yield from pipeline.stream(question, top_k=top_k, doc_ids=doc_ids, history=history)

@@ -4,13 +4,15 @@ streaming."""
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Protocol
 
 from rag.answer.prompts import REFUSAL
+from rag.ingest.sentences import split_sentences
 from rag.settings import redact_credentials
-from rag.types import Answer, AnswerSentence, GateDecision, Hit, Trace
+from rag.types import Answer, AnswerSentence, GateDecision, Hit, Partial, Trace
 
 
 class GeneratorError(RuntimeError):
@@ -98,16 +100,55 @@ def guarded_answer(generator, question: str, hits: list[Hit], decision=None) -> 
     return last_answer(generator.stream(question, hits, evidence))
 
 
-def stream_then_guard(deltas: Iterator[str], guard) -> Iterator[str | Answer]:
-    """Pass text pieces through as they arrive, then yield `guard(full_text)`, with the raw
-    text kept in its trace for audit."""
-    pieces: list[str] = []
+_OPEN_MARKER = re.compile(r"\s*\[\d*")  # a citation marker still arriving
+
+
+def complete_prefix(text: str) -> int:
+    """How many characters of `text` form complete sentences (as the guard splits them, with
+    their markers), so that the guard never judges half a sentence. The last sentence, or one
+    followed only by half a marker, may still grow: it counts once more text follows."""
+    spans = split_sentences(text)
+    end = 0
+    for (_, _), (start, _) in zip(spans, spans[1:]):
+        if not _OPEN_MARKER.fullmatch(text[start:]):
+            end = start
+    return end
+
+
+def stream_then_guard(deltas: Iterator[str], guard) -> Iterator[str | Partial | Answer]:
+    """Pass text pieces through as they arrive; each time the text gains complete sentences
+    the guard keeps, a `Partial` with the guarded answer so far (what a reader may see while
+    the model still writes); last, `guard(full_text)`, with the raw text kept in its trace."""
+    text, judged, shown = "", 0, 0
     for delta in deltas:
-        pieces.append(delta)
+        text += delta
         yield delta
-    text = "".join(pieces)
+        end = complete_prefix(text)
+        if end > judged:
+            judged = end
+            partial = guard(text[:end])
+            if not partial.refused and len(partial.sentences) > shown:
+                shown = len(partial.sentences)
+                yield Partial(partial)
     answer = guard(text)
     yield dataclasses.replace(answer, trace=Trace(query=answer.question, generated=text))
+
+
+def stream_answer(
+    generator, question: str, hits: list[Hit], decision: GateDecision | None = None,
+    seen: Collection[tuple[str, int, int]] = (),
+) -> Iterator[Partial | Answer]:
+    """`Partial` answers while a generator writes, then its final `Answer`: a generator's own
+    `stream_answer`, an LLM generator's `stream` (raw text pieces left out), or else one
+    `generate` call (the extractive answer is whole at once)."""
+    own = getattr(generator, "stream_answer", None)
+    if own is not None:
+        yield from own(question, hits, decision, seen)
+    elif hasattr(generator, "stream"):
+        evidence = decision.evidence if decision is not None else ()
+        yield from (i for i in generator.stream(question, hits, evidence) if not isinstance(i, str))
+    else:
+        yield generator.generate(question, hits, decision, seen)
 
 
 def answer_text(sentences: tuple[AnswerSentence, ...]) -> str:

@@ -14,10 +14,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Collection
 
-from rag.answer.base import Generator
+from collections.abc import Iterator
+
+from rag.answer.base import Generator, last_answer, stream_answer
 from rag.answer.guard import uses_evidence
 from rag.answer.prompts import FALLBACK_NOTICE, FALLBACK_OFF_QUESTION
-from rag.types import Answer, GateDecision, Hit
+from rag.types import Answer, GateDecision, Hit, Partial
 
 
 class FallbackGenerator:
@@ -36,7 +38,27 @@ class FallbackGenerator:
         decision: GateDecision,
         seen: Collection[tuple[str, int, int]] = (),
     ) -> Answer:
-        answer = self.primary.generate(question, hits, decision, seen)
+        return last_answer(self.stream_answer(question, hits, decision, seen))
+
+    def stream_answer(
+        self,
+        question: str,
+        hits: list[Hit],
+        decision: GateDecision,
+        seen: Collection[tuple[str, int, int]] = (),
+    ) -> Iterator[Partial | Answer]:
+        """The primary's partial answers as it writes, then its answer, or the fallback's."""
+        answer = None
+        for item in stream_answer(self.primary, question, hits, decision, seen):
+            if isinstance(item, Partial):
+                yield item
+            else:
+                answer = item
+        yield self._checked(answer, question, hits, decision, seen)
+
+    def _checked(self, answer: Answer, question: str, hits: list[Hit], decision: GateDecision,
+                 seen: Collection[tuple[str, int, int]]) -> Answer:
+        """`answer`, or the extractive one when `answer` refused or missed the question."""
         if decision.refused:
             return answer
         if answer.refused:

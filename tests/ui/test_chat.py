@@ -51,15 +51,15 @@ def test_a_quick_answer_comes_in_one_update_and_a_slow_one_after_a_pending_bubbl
     updates, (_, chat_messages, _, _, _) = run(chat, ANSWERABLE)
     assert len(updates) == 1 and "rag-done" in chat_messages[-1]["content"]
 
-    ask = chat.engine.ask
+    ask_stream = chat.engine.ask_stream
 
-    def slow_ask(*args, **kwargs):
+    def slow_ask_stream(*args, **kwargs):
         import time
 
         time.sleep(0.3)
-        return ask(*args, **kwargs)
+        yield from ask_stream(*args, **kwargs)
 
-    monkeypatch.setattr(chat.engine, "ask", slow_ask)
+    monkeypatch.setattr(chat.engine, "ask_stream", slow_ask_stream)
     chat.pending_after_s = 0.05
     updates, (_, chat_messages, _, _, _) = run(chat, ANSWERABLE)
     assert "rag-pending" in updates[0][1][-1]["content"] and updates[0][0] == ""
@@ -111,8 +111,9 @@ def test_engine_not_ready_and_index_missing(tmp_path, tiny_settings):
 def test_unexpected_failure_is_friendly(chat, monkeypatch):
     def boom(*args, **kwargs):
         raise KeyError("internal detail")
+        yield  # a generator, as ask_stream is
 
-    monkeypatch.setattr(chat.engine, "ask", boom)
+    monkeypatch.setattr(chat.engine, "ask_stream", boom)
     _, (_, chat_messages, *_) = run(chat, ANSWERABLE)
     assert S.ERROR_INTERNAL in chat_messages[-1]["content"] and "KeyError" not in chat_messages[-1]["content"]
 
@@ -122,8 +123,9 @@ def test_generator_backend_failure_is_friendly(chat, monkeypatch):
 
     def down(*args, **kwargs):
         raise GeneratorError("http://127.0.0.1:8000/v1 refused the connection")
+        yield  # a generator, as ask_stream is
 
-    monkeypatch.setattr(chat.engine, "ask", down)
+    monkeypatch.setattr(chat.engine, "ask_stream", down)
     _, (_, chat_messages, turns, *_) = run(chat, ANSWERABLE)
     assert "模型服务暂时不可用" in chat_messages[-1]["content"] and turns[-1]["outcome"] == "error"
 
@@ -133,8 +135,9 @@ def test_a_missed_deadline_says_so_in_chinese(chat, monkeypatch):
 
     def late(*args, **kwargs):
         raise GeneratorTimeout("no complete answer from http://u:p@127.0.0.1:8000/v1 within 90 s", 90.0)
+        yield  # a generator, as ask_stream is
 
-    monkeypatch.setattr(chat.engine, "ask", late)
+    monkeypatch.setattr(chat.engine, "ask_stream", late)
     _, (_, chat_messages, turns, *_) = run(chat, ANSWERABLE)
     assert "模型在 90 秒内没有完成回答" in chat_messages[-1]["content"]
     assert "u:p@" not in chat_messages[-1]["content"] and turns[-1]["outcome"] == "error"
@@ -143,13 +146,15 @@ def test_a_missed_deadline_says_so_in_chinese(chat, monkeypatch):
 def test_what_the_guard_removed_is_shown_only_behind_the_toggle(chat, monkeypatch):
     import dataclasses
 
-    real_ask = chat.engine.ask
+    from rag.answer.base import last_answer
+
+    real_ask_stream = chat.engine.ask_stream
 
     def guarded(*args, **kwargs):
-        answer = real_ask(*args, **kwargs)
-        return dataclasses.replace(answer, removed=(("编造的句子。", "没有引用"),))
+        answer = last_answer(real_ask_stream(*args, **kwargs))
+        yield dataclasses.replace(answer, removed=(("编造的句子。", "没有引用"),))
 
-    monkeypatch.setattr(chat.engine, "ask", guarded)
+    monkeypatch.setattr(chat.engine, "ask_stream", guarded)
     _, (_, chat_messages, turns, *_) = run(chat, ANSWERABLE)
     assert "编造的句子" not in chat_messages[-1]["content"]
     shown, turns = chat.show_removed(turns, True)
@@ -341,6 +346,34 @@ def test_concurrent_requests_of_one_session_are_each_logged_once(chat):
     assert sorted(r["turn"] for r in records) == list(range(8))  # unique (session, turn) keys
     assert sorted(t["turn"] for t in state) == list(range(8))  # and no turn lost from the state
     assert all(t["outcome"] in ("answer", "refusal") for t in state)
+
+
+def test_an_llm_answer_streams_sentence_by_sentence_as_the_guard_accepts_them(
+    tmp_path, tiny_settings, fake_llm
+):
+    from ui.logs import Logs
+
+    fake_llm.replies.append(
+        "广东成立由省长任组长的数字政府改革建设工作领导小组。[1]"
+        "《数字政府治理法》是2019年正式颁布实施的。[1]"  # invented: never shown
+        "领导小组每季度召开一次会议，研究解决重大问题。[1]"
+        "广东高度重视数字政府建设。[1]"  # the last sentence comes with the finished answer
+    )
+    settings = tiny_settings.replace(
+        generator="openai", llm_model="m", llm_base_url=fake_llm.url
+    )
+    engine = Engine(settings, log=lambda line: None).start(background=False)
+    chat = Chat(engine, Logs(tmp_path), pending_after_s=0)
+    updates, (_, chat_messages, turns, _, _) = run(chat, ANSWERABLE)
+    shown = [u[1][-1]["content"] for u in updates]
+    streaming = [html for html in shown if "rag-streaming" in html]
+    assert "rag-pending" in shown[0]
+    assert len(streaming) >= 2  # one update per accepted sentence, before the answer is done
+    assert "省长" in streaming[0] and "每季度" not in streaming[0]
+    assert "每季度" in streaming[1] and "高度重视" not in streaming[1]
+    assert "高度重视" in shown[-1]
+    assert not any("治理法" in html for html in shown)  # the guard removed it before display
+    assert "rag-done" in shown[-1] and turns[-1]["outcome"] == "answer"
 
 
 def test_credentials_in_the_llm_url_reach_no_message_and_no_log(tmp_path, tiny_settings):

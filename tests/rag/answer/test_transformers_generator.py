@@ -52,8 +52,8 @@ def test_garbage_from_a_random_model_never_reaches_the_user(tiny_qwen, tiny_pipe
     generator = TransformersGenerator(str(tiny_qwen), max_new_tokens=24).load()
     hits = tiny_pipeline.search("广东数字政府改革建设工作领导小组由谁担任组长？", top_k=3)
     items = list(generator.stream("广东数字政府改革建设工作领导小组由谁担任组长？", hits))
-    deltas, answer = items[:-1], items[-1]
-    assert deltas and all(isinstance(d, str) for d in deltas)  # it really generated text
+    deltas, answer = [i for i in items if isinstance(i, str)], items[-1]
+    assert deltas  # it really generated text
     assert answer.generator == "transformers"
     if answer.refused:
         assert answer.text == REFUSAL
