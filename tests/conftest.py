@@ -104,7 +104,7 @@ def load_fake(name: str):
     return sys.modules[module_name]
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def fakes():
     """`fakes("openai_server")`, `fakes("replay")`: the modules in tests/fakes."""
     return load_fake

@@ -52,12 +52,14 @@ class FakeOpenAIServer:
         host: str = "127.0.0.1",
         port: int = 0,
         respond: Callable[[dict], str | int] = echo_with_lies,
+        chunk_delay_s: float = 0.002,
     ) -> None:
         self.replies: deque = deque()  # str content, int HTTP status to fail with, or KeepAlive
         self.requests: list[dict] = []
         self.authorization: list[str] = []  # the Authorization header of each request
         self.respond = respond
         self.disconnected = threading.Event()  # set when a client hung up mid-reply
+        self.chunk_delay_s = chunk_delay_s  # between streamed pieces of 6 characters
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -128,7 +130,7 @@ class FakeOpenAIServer:
                              "choices": [{"index": 0, "delta": {"content": text[i:i + 6]}}]}
                     self.wfile.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode("utf-8"))
                     self.wfile.flush()
-                    time.sleep(0.002)
+                    time.sleep(server.chunk_delay_s)
                 self.wfile.write(b"data: [DONE]\n\n")
                 self.wfile.flush()
 
