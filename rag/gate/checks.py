@@ -15,6 +15,9 @@ _COUNT = re.compile(
     r"\d|[一二三四五六七八九十百千万两]+(?:个|项|家|次|名|条|位|种|倍|成|类|批|级|步|方面|大)"
     r"|每[年月季周天日]|季度|半数|[一二三四五六七八九十]+分之"
 )
+# A numeral that names rather than counts: 三级政府, 三大运营商. It fills only a question in the
+# same measure (几级, 哪三大), not 多少个 or 多少股份.
+_NAMING_NUMERAL = re.compile(r"[一二三四五六七八九十两]+(级|大)")
 _YEAR_MENTION = re.compile(r"(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?|十[一二三四五]五")
 _WHO = re.compile(
     r"长|主任|书记|主席|总理|学者|专家|教授|作者|编辑|审核|局|部|委|办|厅|政府|公司|中心|小组|会议|期刊|"
@@ -63,12 +66,15 @@ def constraint_found(
 
 
 def slot_filled(asked: str, granularity: str, text: str) -> bool:
-    """Whether `text` (constraint terms already taken out) can fill what is asked."""
+    """Whether `text` (constraint terms already taken out) can fill what is asked;
+    `granularity` is the date precision or the measure word asked (`QuestionAnalysis`)."""
     if asked == "date":
         pattern = {"day": _DAY, "month": _MONTH}.get(granularity, _YEAR)
         return bool(pattern.search(text) or (granularity == "year" and _MONTH.search(text)))
     if asked == "number":  # a year is not the count or amount asked for
-        return bool(_COUNT.search(_YEAR_MENTION.sub("", text)))
+        text = _YEAR_MENTION.sub("", text)
+        text = _NAMING_NUMERAL.sub(lambda m: m.group() if m.group(1) == granularity else "", text)
+        return bool(_COUNT.search(text))
     if asked == "who":
         return bool(_WHO.search(text))
     if asked == "place":

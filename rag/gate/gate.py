@@ -163,7 +163,7 @@ class AnswerabilityGate:
                 or unstated(view, window + context),
                 documents=tuple(c for c in documents if c not in missing_all),
                 anchor=1.0 if analysis.about_sources
-                else anchor_share(analysis.slot_context, window + sentence),
+                else anchor_share(analysis.slot_context, sentence),
             ))
         return out
 

@@ -129,7 +129,8 @@ class QuestionAnalysis:
     constraints: tuple[Constraint, ...] = ()
     premise: str = ""  # a clause the question states as fact ("" when none)
     about_sources: bool = False  # notes and references count as evidence
-    granularity: str = ""  # for date questions: year | month | day
+    granularity: str = ""  # date questions: year | month | day; number questions: the measure
+                           # word asked for (多少个 → 个), "" when none
     slot_context: tuple[str, ...] = ()  # the words either side of each wh-word ("共撤销|个信息中")
 
     def terms(self, *kinds: str) -> tuple[str, ...]:
@@ -153,6 +154,15 @@ def _granularity(view: str) -> str:
     if re.search(r"哪一?年|何年|何时|什么时候|什么时间", view):
         return "year"
     return ""
+
+
+_MEASURE = re.compile(r"(?:多少|几)(个|项|家|次|名|条|位|种|倍|成|类|批|级|步|大|年|天|人|元|亿|万)")
+
+
+def _measure(view: str) -> str:
+    """The measure word a number question asks in (多少个, 几级), "" when none."""
+    found = _MEASURE.search(view)
+    return found.group(1) if found else ""
 
 
 def fold_place(name: str) -> str:
@@ -303,6 +313,8 @@ def analyse_question(question: str) -> QuestionAnalysis:
         constraints=constraints_of(view),
         premise=premise_of(view, asked),
         about_sources=bool(_ABOUT_SOURCES.search(view)),
-        granularity=_granularity(view) if asked == "date" else "",
+        granularity=(
+            _granularity(view) if asked == "date" else _measure(view) if asked == "number" else ""
+        ),
         slot_context=slot_context_of(view) if asked in SLOT_ASKS else (),
     )

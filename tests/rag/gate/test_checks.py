@@ -32,6 +32,11 @@ def test_article_references_match_the_document_title():
         ("number", "", "撤销了44个信息中心", True),
         ("number", "", "领导小组每季度召开一次会议", True),
         ("number", "", "信息系统明显减少", False),
+        # A numeral that names (三级政府, 三大运营商) counts only in its own measure.
+        ("number", "个", "已完成省市县三级政务服务事项标准化梳理", False),
+        ("number", "", "成立腾讯与三大运营商的合资公司", False),
+        ("number", "级", "已完成省市县三级政务服务事项标准化梳理", True),
+        ("number", "个", "梳理出1000多个政务服务事项", True),
         ("who", "", "成立由省长任组长的领导小组", True),
         ("other", "", "任何句子", True),
     ],

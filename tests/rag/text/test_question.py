@@ -76,3 +76,14 @@ def test_words_ending_in_局_that_are_not_bureaus_are_not_organisations():
     analysis = analyse_question("推进信息基础设施建设布局，文章主张按什么原则来？")
     assert analysis.terms("organisation") == ()
     assert analyse_question("文章说公共价值是一种“为公的价值”，这具体指什么？").terms("term") == ()
+
+
+@pytest.mark.parametrize(
+    "question, measure",
+    [("广东全省统一的事项库一共梳理出多少个政务服务事项？", "个"),
+     ("数据分为多少级？", "级"),
+     ("腾讯占多少股份？", "")],
+)
+def test_a_number_question_records_the_measure_word_it_asks_in(question, measure):
+    analysis = analyse_question(question)
+    assert analysis.asked == "number" and analysis.granularity == measure
