@@ -3,8 +3,10 @@
 The gate has already let the question through when a generator runs. If the grounding guard
 then leaves nothing of the generated answer (or the model refused), the reader gets the
 extractive answer instead, with a short notice that the generated text could not be
-verified. The same happens when what survives uses none of the gate's evidence sentences
-(the sentences that answer the question): true, but about something else. What the guard
+verified. The same happens when what survives does not state what the gate's best evidence
+sentence says beyond the question (`states_best_evidence`): true, but an answer to a
+neighbouring question, or the question repeated. The extractive answer is built on that
+sentence, so a generated answer replaces it only when it says at least that much. What the guard
 removed, its verdicts and the raw model text stay with the answer for audit. Backend
 failures (`GeneratorError`) are not hidden: they propagate.
 """
@@ -15,7 +17,7 @@ import dataclasses
 from collections.abc import Collection
 
 from rag.answer.base import Generator
-from rag.answer.guard import uses_evidence
+from rag.answer.guard import states_best_evidence
 from rag.answer.prompts import FALLBACK_NOTICE, FALLBACK_OFF_QUESTION
 from rag.types import Answer, GateDecision, Hit
 
@@ -41,7 +43,7 @@ class FallbackGenerator:
             return answer
         if answer.refused:
             notice = self.notice
-        elif decision.evidence and not uses_evidence(answer, decision.evidence):
+        elif decision.evidence and not states_best_evidence(answer, question, decision.evidence):
             notice = FALLBACK_OFF_QUESTION
         else:
             return answer
