@@ -3,12 +3,12 @@
 The gate has already let the question through when a generator runs. If the grounding guard
 then leaves nothing of the generated answer (or the model refused), the reader gets the
 extractive answer instead, with a short notice that the generated text could not be
-verified. The same happens when what survives does not state what the gate's best evidence
-sentence says beyond the question (`states_best_evidence`): true, but an answer to a
-neighbouring question, or the question repeated. The extractive answer is built on that
-sentence, so a generated answer replaces it only when it says at least that much. What the guard
-removed, its verdicts and the raw model text stay with the answer for audit. Backend
-failures (`GeneratorError`) are not hidden: they propagate.
+verified. The same happens when what survives does not state what the extractive answer
+rests on first (the gate's best evidence sentence, `ExtractiveGenerator.lead`) beyond the
+question (`states_lead`): true, but an answer to a neighbouring question, or the question
+repeated. A generated answer replaces the extractive one only when it says at least that.
+What the guard removed, its verdicts and the raw model text stay with the answer for audit.
+Backend failures (`GeneratorError`) are not hidden: they propagate.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ import dataclasses
 from collections.abc import Collection
 
 from rag.answer.base import Generator
-from rag.answer.guard import states_best_evidence
+from rag.answer.extractive import ExtractiveGenerator
+from rag.answer.guard import states_lead
 from rag.answer.prompts import FALLBACK_NOTICE, FALLBACK_OFF_QUESTION
 from rag.types import Answer, GateDecision, Hit
 
@@ -25,7 +26,8 @@ from rag.types import Answer, GateDecision, Hit
 class FallbackGenerator:
     """`primary` (an LLM generator), or `fallback` (extractive) when `primary` refuses."""
 
-    def __init__(self, primary: Generator, fallback: Generator, notice: str = FALLBACK_NOTICE) -> None:
+    def __init__(self, primary: Generator, fallback: ExtractiveGenerator, notice: str = FALLBACK_NOTICE
+                 ) -> None:
         self.primary = primary
         self.fallback = fallback
         self.notice = notice
@@ -43,7 +45,7 @@ class FallbackGenerator:
             return answer
         if answer.refused:
             notice = self.notice
-        elif decision.evidence and not states_best_evidence(answer, question, decision.evidence):
+        elif decision.evidence and not states_lead(answer, question, self.fallback.lead(question, decision)):
             notice = FALLBACK_OFF_QUESTION
         else:
             return answer

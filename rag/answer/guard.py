@@ -200,20 +200,19 @@ def attribute(generated: Generated, hits: list[Hit], threshold: float = SUPPORT_
     return SentenceCheck(generated.text, generated.cited, False, reason=reason, checks=tuple(checks))
 
 
-def states_best_evidence(answer: Answer, question: str, evidence: Sequence[Evidence],
-                         threshold: float = SUPPORT_THRESHOLD) -> bool:
-    """Whether a guarded answer states what the gate's best evidence sentence (the one that
-    answers the question best, which the extractive answer is built on) says beyond the
-    question: some supported sentence is backed by that sentence alone and carries words of
-    it that the question does not. Stating another evidence sentence instead is true but
-    answers a neighbouring question (another article's technique, the paragraph before the
-    list); repeating the question ("文章提到了2022年6月印发的意见") answers nothing."""
-    if not evidence:
-        return False
-    best = max(evidence, key=lambda e: e.score)
-    new = content_bigrams(best.text) - content_bigrams(question)
+def states_lead(answer: Answer, question: str, lead: Sequence[str],
+                threshold: float = SUPPORT_THRESHOLD) -> bool:
+    """Whether a guarded answer states what the extractive answer rests on first (`lead`:
+    the gate's best evidence sentence, or what stands for it; see
+    `ExtractiveGenerator.lead`) beyond the question: some supported sentence is backed by
+    one lead text alone and carries words of it that the question does not. Stating another
+    evidence sentence instead is true but answers a neighbouring question (another
+    article's technique, the paragraph before the list); repeating the question
+    ("文章提到了2022年6月印发的意见") answers nothing."""
+    asked = content_bigrams(question)
     return any(
-        judge(s.text, [best.text], threshold).supported and content_bigrams(s.text) & new
+        judge(s.text, [text], threshold).supported and content_bigrams(s.text) & (content_bigrams(text) - asked)
+        for text in lead
         for s in answer.sentences if s.supported
     )
 

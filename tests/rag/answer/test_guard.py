@@ -11,7 +11,7 @@ from rag.answer.guard import (
     guard_answer,
     cut_quotations,
     parse_sentences,
-    states_best_evidence,
+    states_lead,
 )
 from rag.answer.prompts import (
     GUARD_BAD_NUMBER,
@@ -158,37 +158,32 @@ def test_a_bare_fragment_stands_only_where_the_gates_evidence_has_it():
     assert not guard_answer("谁任组长？", "省长[1]", HITS, "openai").refused  # no gate: support only
 
 
-def scored(hit: Hit, sentence: str, score: float) -> Evidence:
-    start = hit.chunk.start + hit.chunk.text.index(sentence)
-    return Evidence(hit, start, start + len(sentence), sentence, score, score, score)
-
-
-def test_the_answer_must_state_the_best_evidence_sentence_on_its_own():
-    """The extractive answer is built on the gate's best evidence sentence; a generated
-    answer that states only a weaker one, or joins two into a claim neither makes, does not
-    replace it."""
+def test_the_answer_must_state_the_lead_sentence_beyond_the_question():
+    """The extractive answer rests first on the gate's best evidence sentence (its lead); a
+    generated answer that states only another sentence, or joins two into a claim neither
+    makes, does not replace it."""
     first, second = PASSAGE.split("。")[:2]
-    evidence = [scored(HITS[0], second + "。", 0.4), scored(HITS[0], first + "。", 0.9)]
+    lead = [first + "。"]
     question = "谁任领导小组组长？"
     stated = guard_answer(question, "成立由省长任组长的数字政府改革建设工作领导小组。[1]", HITS, "openai")
-    assert states_best_evidence(stated, question, evidence)
-    weaker = guard_answer(question, "截至2019年底,已有10个省级政府出台数字政府规划。[1]", HITS, "openai")
-    assert not weaker.refused and not states_best_evidence(weaker, question, evidence)
+    assert states_lead(stated, question, lead)
+    other = guard_answer(question, second + "。[1]", HITS, "openai")
+    assert not other.refused and not states_lead(other, question, lead)
+    assert states_lead(other, question, lead + [second + "。"])  # any lead text, each on its own
     joined = guard_answer(question, "省长任组长的领导小组已有10个省级政府规划。[1]", HITS, "openai")
-    assert not joined.refused and not states_best_evidence(joined, question, evidence)
-    assert not states_best_evidence(stated, question, [])
+    assert not joined.refused and not states_lead(joined, question, lead)
+    assert not states_lead(stated, question, [])
 
 
-def test_repeating_the_question_does_not_state_the_best_evidence():
-    """"文章提到了领导小组" is supported by the best sentence, but says nothing of it that the
+def test_repeating_the_question_does_not_state_the_lead():
+    """"文章提到了领导小组" is backed by the lead sentence, but says nothing of it that the
     question did not already say."""
-    first = PASSAGE.split("。")[0] + "。"
-    evidence = [scored(HITS[0], first, 0.9)]
+    lead = [PASSAGE.split("。")[0] + "。"]
     question = "哪篇文章提到了数字政府改革建设工作领导小组？由谁任组长？"
     echo = guard_answer(question, "文章提到了数字政府改革建设工作领导小组。[1]", HITS, "openai")
-    assert not echo.refused and not states_best_evidence(echo, question, evidence)
+    assert not echo.refused and not states_lead(echo, question, lead)
     answer = guard_answer(question, "广东成立由省长任组长的数字政府改革建设工作领导小组。[1]", HITS, "openai")
-    assert states_best_evidence(answer, question, evidence)
+    assert states_lead(answer, question, lead)
 
 
 QUOTED = "2001年,省长作出统一建设全省政务信息网的部署,指示“要统筹不要多头办”。推进“一网通办”改革。"
