@@ -160,8 +160,14 @@ def best_passage(sentence: str, hits: list[Hit], threshold: float,
 
 
 def _reason(generated: Generated, valid: tuple[int, ...], checks: list[SupportCheck],
-            hits: list[Hit], threshold: float) -> str:
-    """Why a sentence that no passage supports on its own is removed (plain Chinese)."""
+            hits: list[Hit], threshold: float, closest: list[SupportCheck]) -> str:
+    """Why a sentence that no passage supports on its own is removed (plain Chinese); a
+    passage (cited, or the closest) that would support it but for a cut quotation says so
+    first."""
+    for check in checks + closest:
+        cut = [m for m in check.missing if m.startswith("“")]
+        if cut and len(cut) == len(check.missing) and check.score >= threshold:
+            return GUARD_CUT_QUOTE.format(quotes="、".join(cut))
     if not generated.cited:
         return GUARD_NO_CITATION
     if len(valid) < len(generated.cited):
@@ -169,9 +175,6 @@ def _reason(generated: Generated, valid: tuple[int, ...], checks: list[SupportCh
     if len(valid) > 1 and judge(generated.text, [hits[n - 1].chunk.text for n in valid], threshold).supported:
         return GUARD_POOLED
     missing = min((c.missing for c in checks), key=len, default=())
-    cut = [m for m in missing if m.startswith("“")]
-    if cut and len(cut) == len(missing):
-        return GUARD_CUT_QUOTE.format(quotes="、".join(cut))
     return GUARD_MISSING.format(facts="、".join(missing)) if missing else GUARD_UNSUPPORTED
 
 
@@ -194,9 +197,9 @@ def attribute(generated: Generated, hits: list[Hit], threshold: float = SUPPORT_
     if best is not None and best.supported:
         return SentenceCheck(generated.text, generated.cited, True, attributed=True,
                              checks=tuple(checks) + (best,), passages=(best.passage,))
-    reason = _reason(generated, valid, checks, hits, threshold)
-    if best is not None and best.passage not in valid:
-        checks.append(best)  # the closest passage, for the trace
+    closest = [best] if best is not None and best.passage not in valid else []
+    reason = _reason(generated, valid, checks, hits, threshold, closest)
+    checks += closest  # the closest passage, for the trace
     return SentenceCheck(generated.text, generated.cited, False, reason=reason, checks=tuple(checks))
 
 

@@ -201,6 +201,8 @@ def test_a_quotation_cut_from_a_longer_one_is_not_supported():
     assert cut.refused and cut.removed == (("2001年省长指示“统筹不要多头办”。", GUARD_CUT_QUOTE.format(quotes="“统筹不要多头办”")),)
     whole = guard_answer("省长作出了什么指示？", "2001年省长指示“要统筹不要多头办”。[1]", QUOTED_HITS, "openai")
     assert not whole.refused
+    unmarked = guard_answer("省长作出了什么指示？", "2001年省长指示“统筹不要多头办”。", QUOTED_HITS, "openai")
+    assert unmarked.removed[0][1] == GUARD_CUT_QUOTE.format(quotes="“统筹不要多头办”")
 
 
 def test_supported_sentence_is_kept_and_fabrications_are_removed():
