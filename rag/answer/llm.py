@@ -17,6 +17,8 @@ from rag.types import Answer, Evidence, Hit
 
 
 class GuardedLLM(ABC):
+    """An LLM generator: `stream` and `generate` over the pieces `deltas` yields."""
+
     name: str
     guard_mode: str
 
