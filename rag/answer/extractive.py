@@ -237,6 +237,20 @@ class ExtractiveGenerator:
             generator=self.name,
         )
 
+    def lead(self, question: str, decision: GateDecision) -> tuple[str, ...]:
+        """The text the answer rests on first: the gate's best evidence sentence; for a
+        why/how/what-is question whose best sentence only restates the topic, that sentence
+        and the ones that follow it (as `generate` quotes them); for a byline card, the whole
+        card (its lines are one fact sheet, as the gate reads it). Empty without evidence."""
+        if not decision.evidence:
+            return ()
+        best = max(decision.evidence, key=lambda e: e.score)
+        if best.hit.chunk.kind == "meta":
+            return (best.hit.chunk.text,)
+        if decision.asked in CONTINUED:
+            return tuple(e.text for e in self._continued([best]))
+        return (best.text,)
+
     def _card_fact(self, question: str, evidence: list[Evidence]) -> tuple[Chunk, int, int] | None:
         """`(card, start, end)` of the author / title / source / date a question about an
         article asks for, from the card of the best evidence's article; None otherwise."""

@@ -3,21 +3,22 @@
 The gate has already let the question through when a generator runs. If the grounding guard
 then leaves nothing of the generated answer (or the model refused), the reader gets the
 extractive answer instead, with a short notice that the generated text could not be
-verified. The same happens when what survives uses none of the gate's evidence sentences
-(the sentences that answer the question): true, but about something else. What the guard
-removed, its verdicts and the raw model text stay with the answer for audit. Backend
-failures (`GeneratorError`) are not hidden: they propagate.
+verified. The same happens when what survives does not state what the extractive answer
+rests on first (the gate's best evidence sentence, `ExtractiveGenerator.lead`) beyond the
+question (`states_lead`): true, but an answer to a neighbouring question, or the question
+repeated. A generated answer replaces the extractive one only when it says at least that.
+What the guard removed, its verdicts and the raw model text stay with the answer for audit.
+Backend failures (`GeneratorError`) are not hidden: they propagate.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection
-
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from rag.answer.base import Generator, last_answer, stream_answer
-from rag.answer.guard import uses_evidence
+from rag.answer.extractive import ExtractiveGenerator
+from rag.answer.guard import states_lead
 from rag.answer.prompts import FALLBACK_NOTICE, FALLBACK_OFF_QUESTION
 from rag.types import Answer, GateDecision, Hit, Partial
 
@@ -25,7 +26,8 @@ from rag.types import Answer, GateDecision, Hit, Partial
 class FallbackGenerator:
     """`primary` (an LLM generator), or `fallback` (extractive) when `primary` refuses."""
 
-    def __init__(self, primary: Generator, fallback: Generator, notice: str = FALLBACK_NOTICE) -> None:
+    def __init__(self, primary: Generator, fallback: ExtractiveGenerator, notice: str = FALLBACK_NOTICE
+                 ) -> None:
         self.primary = primary
         self.fallback = fallback
         self.notice = notice
@@ -63,7 +65,7 @@ class FallbackGenerator:
             return answer
         if answer.refused:
             notice = self.notice
-        elif decision.evidence and not uses_evidence(answer, decision.evidence):
+        elif decision.evidence and not states_lead(answer, question, self.fallback.lead(question, decision)):
             notice = FALLBACK_OFF_QUESTION
         else:
             return answer

@@ -12,6 +12,9 @@ and number their lists, so the guard attributes after generation:
    number that is not a passage, the wrong passage) the sentence goes to the single passage
    that supports it best, if that passage alone supports it; otherwise it is removed (or
    kept and marked when `mode == "mark"`).
+   Words in quotation marks claim to be the source's own words: where the passage has them
+   only as part of a longer quotation ("统筹不要多头办" of “要统筹不要多头办”), the quotation
+   is cut, and the passage does not support the sentence.
    A bare fragment ("2022年6月", "沈费伟") asserts nothing on its own: it stands only as the
    answer to the question, so it is kept only where it occurs in one of the gate's evidence
    sentences (the sentences that answer the question), when the gate's evidence is given.
@@ -32,6 +35,7 @@ from dataclasses import dataclass
 from rag.answer.base import answer_text, refusal
 from rag.answer.prompts import (
     GUARD_BAD_NUMBER,
+    GUARD_CUT_QUOTE,
     GUARD_FRAGMENT,
     GUARD_MARK,
     GUARD_MISSING,
@@ -42,6 +46,7 @@ from rag.answer.prompts import (
 )
 from rag.answer.support import (
     SUPPORT_THRESHOLD,
+    content_bigrams,
     content_chars,
     judge,
     starts_list_item,
@@ -58,6 +63,7 @@ FRAGMENT_CHARS = 8  # fewer content characters than this: a fragment, not a sent
 _MARKERS = re.compile(r"[\[【]\s*(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\s*[\]】]")
 _REFUSAL_VIEW = normalize_for_match(REFUSAL).rstrip("。.")
 _PUNCTUATION_ONLY = "。！？!?；;，,、：: "
+_QUOTATION = re.compile(r"[“\"「『]([^”\"」』]{1,300})[”\"」』]")
 # "根据文章内容，" "据资料介绍，": a lead-in that only says where the answer comes from, which
 # the citation already says; it is not shown, and not judged as if it were a fact.
 _LEAD_IN = re.compile(r"^(?:根据|依据|据|按照)(?:文章|资料|材料|文中|上述|以上|所给|提供的)[^，,：:。]{0,8}[，,：:]\s*")
@@ -98,11 +104,28 @@ def parse_sentences(text: str) -> list[Generated]:
     return out
 
 
+def cut_quotations(sentence: str, passage: str) -> list[str]:
+    """Quotations of `sentence` (“…”, shown with their marks) that `passage` has only as a
+    part of a longer quotation, never whole and never outside quotation marks."""
+    view = normalize_for_match(passage)
+    quoted = _QUOTATION.findall(view)
+    unquoted = _QUOTATION.sub("|", view)
+    cut = []
+    for words in _QUOTATION.findall(normalize_for_match(sentence)):
+        if words in unquoted or words in quoted:
+            continue
+        if any(words in q for q in quoted):
+            cut.append(f"“{words}”")
+    return cut
+
+
 def check_against(sentence: str, n: int, hits: list[Hit], threshold: float) -> SupportCheck:
-    """`sentence` judged against passage `n` (`hits[n-1]`) alone."""
+    """`sentence` judged against passage `n` (`hits[n-1]`) alone; a quotation the passage has
+    only as part of a longer one counts as missing."""
     verdict = judge(sentence, [hits[n - 1].chunk.text], threshold)
-    return SupportCheck(n, hits[n - 1].chunk.chunk_id, round(verdict.score, 4), verdict.missing,
-                        verdict.supported)
+    cut = tuple(cut_quotations(sentence, hits[n - 1].chunk.text))
+    return SupportCheck(n, hits[n - 1].chunk.chunk_id, round(verdict.score, 4), verdict.missing + cut,
+                        verdict.supported and not cut)
 
 
 def is_fragment(sentence: str) -> bool:
@@ -137,8 +160,14 @@ def best_passage(sentence: str, hits: list[Hit], threshold: float,
 
 
 def _reason(generated: Generated, valid: tuple[int, ...], checks: list[SupportCheck],
-            hits: list[Hit], threshold: float) -> str:
-    """Why a sentence that no passage supports on its own is removed (plain Chinese)."""
+            hits: list[Hit], threshold: float, closest: list[SupportCheck]) -> str:
+    """Why a sentence that no passage supports on its own is removed (plain Chinese); a
+    passage (cited, or the closest) that would support it but for a cut quotation says so
+    first."""
+    for check in checks + closest:
+        cut = [m for m in check.missing if m.startswith("“")]
+        if cut and len(cut) == len(check.missing) and check.score >= threshold:
+            return GUARD_CUT_QUOTE.format(quotes="、".join(cut))
     if not generated.cited:
         return GUARD_NO_CITATION
     if len(valid) < len(generated.cited):
@@ -168,22 +197,26 @@ def attribute(generated: Generated, hits: list[Hit], threshold: float = SUPPORT_
     if best is not None and best.supported:
         return SentenceCheck(generated.text, generated.cited, True, attributed=True,
                              checks=tuple(checks) + (best,), passages=(best.passage,))
-    reason = _reason(generated, valid, checks, hits, threshold)
-    if best is not None and best.passage not in valid:
-        checks.append(best)  # the closest passage, for the trace
+    closest = [best] if best is not None and best.passage not in valid else []
+    reason = _reason(generated, valid, checks, hits, threshold, closest)
+    checks += closest  # the closest passage, for the trace
     return SentenceCheck(generated.text, generated.cited, False, reason=reason, checks=tuple(checks))
 
 
-def uses_evidence(answer: Answer, evidence: Sequence[Evidence], threshold: float = SUPPORT_THRESHOLD
-                  ) -> bool:
-    """Whether some sentence of a guarded answer states one of the gate's evidence sentences
-    (the sentences that answer the question), judged against each on its own. A verified
-    answer that states none of them is true but answers something else (a neighbouring
-    sentence of the right passage), or joins two sentences into a claim neither makes."""
+def states_lead(answer: Answer, question: str, lead: Sequence[str],
+                threshold: float = SUPPORT_THRESHOLD) -> bool:
+    """Whether a guarded answer states what the extractive answer rests on first (`lead`:
+    the gate's best evidence sentence, or what stands for it; see
+    `ExtractiveGenerator.lead`) beyond the question: some supported sentence is backed by
+    one lead text alone and carries words of it that the question does not. Stating another
+    evidence sentence instead is true but answers a neighbouring question (another
+    article's technique, the paragraph before the list); repeating the question
+    ("文章提到了2022年6月印发的意见") answers nothing."""
+    asked = content_bigrams(question)
     return any(
-        judge(s.text, [e.text], threshold).supported
+        judge(s.text, [text], threshold).supported and content_bigrams(s.text) & (content_bigrams(text) - asked)
+        for text in lead
         for s in answer.sentences if s.supported
-        for e in evidence
     )
 
 

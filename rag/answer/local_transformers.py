@@ -12,20 +12,11 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from rag.answer.base import (
-    Deadline,
-    GeneratorError,
-    GeneratorTimeout,
-    guarded_answer,
-    refusal,
-    stream_then_guard,
-)
-from rag.answer.guard import guard_answer
-from rag.answer.llm_prompt import render_messages
-from rag.types import Answer, Hit
+from rag.answer.base import Deadline, GeneratorError, GeneratorTimeout
+from rag.answer.llm import GuardedLLM
 
 
-class TransformersGenerator:
+class TransformersGenerator(GuardedLLM):
     name = "transformers"
 
     def __init__(
@@ -98,19 +89,6 @@ class TransformersGenerator:
         if failure:
             raise GeneratorError(f"local model {self.model_dir} failed: {failure[0]}") from failure[0]
 
-    def stream(self, question: str, hits: list[Hit], evidence=()) -> Iterator[str | Answer]:
-        """Raw text pieces as they arrive, then the guarded `Answer` as the last item;
-        `evidence` is the gate's (a bare fragment is kept only where it occurs in it)."""
-        if not hits:
-            yield refusal(question, hits, self.name)
-            return
-        messages = render_messages(question, hits)
-        deltas = self.stream_text(messages)
-        yield from stream_then_guard(
-            deltas,
-            lambda text: guard_answer(question, text, hits, self.name, self.guard_mode, evidence=evidence),
-        )
-
-    def generate(self, question: str, hits: list[Hit], decision=None, seen=()) -> Answer:
-        """The guarded answer (see `rag.answer.base.guarded_answer`)."""
-        return guarded_answer(self, question, hits, decision)
+    def deltas(self, messages: list[dict]) -> Iterator[str]:
+        """The reply's pieces as the model produces them."""
+        return self.stream_text(messages)

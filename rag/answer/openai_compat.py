@@ -22,18 +22,9 @@ from collections.abc import Callable, Iterator
 
 import httpx
 
-from rag.answer.base import (
-    Deadline,
-    GeneratorError,
-    GeneratorTimeout,
-    guarded_answer,
-    refusal,
-    stream_then_guard,
-)
-from rag.answer.guard import guard_answer
-from rag.answer.llm_prompt import render_messages
+from rag.answer.base import Deadline, GeneratorError, GeneratorTimeout
+from rag.answer.llm import GuardedLLM
 from rag.settings import redact_credentials
-from rag.types import Answer, Hit
 
 _RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
 
@@ -58,7 +49,7 @@ def cancel_at(deadline: Deadline, response: httpx.Response) -> threading.Timer:
     return timer
 
 
-class OpenAIGenerator:
+class OpenAIGenerator(GuardedLLM):
     name = "openai"
 
     def __init__(
@@ -203,23 +194,9 @@ class OpenAIGenerator:
         finally:
             client.close()
 
-    def stream(self, question: str, hits: list[Hit], evidence=()) -> Iterator[str | Answer]:
-        """Raw text pieces as they arrive, then the guarded `Answer` as the last item;
-        `evidence` is the gate's (a bare fragment is kept only where it occurs in it)."""
-        if not hits:
-            yield refusal(question, hits, self.name)
-            return
-        messages = render_messages(question, hits)
+    def deltas(self, messages: list[dict]) -> Iterator[str]:
+        """The reply's pieces, streamed or in one piece; `deadline_s` bounds the whole."""
         deadline = Deadline(self.deadline_s)
-        deltas = (
-            self.stream_text(messages, deadline) if self.streaming
-            else iter([self.complete(messages, deadline)])
-        )
-        yield from stream_then_guard(
-            deltas,
-            lambda text: guard_answer(question, text, hits, self.name, self.guard_mode, evidence=evidence),
-        )
-
-    def generate(self, question: str, hits: list[Hit], decision=None, seen=()) -> Answer:
-        """The guarded answer (see `rag.answer.base.guarded_answer`)."""
-        return guarded_answer(self, question, hits, decision)
+        if self.streaming:
+            return self.stream_text(messages, deadline)
+        return iter([self.complete(messages, deadline)])

@@ -47,6 +47,7 @@ GUARD_NO_CITATION = "没有引用，也没有哪一段资料能单独支持"
 GUARD_BAD_NUMBER = "引用了不存在的资料编号，也没有哪一段资料能单独支持"
 GUARD_POOLED = "要把几段所引资料拼在一起才说得通，没有一段能单独支持"
 GUARD_MISSING = "缺少依据：{facts}"
+GUARD_CUT_QUOTE = "引号中的话只是资料原文中一句引语的一部分：{quotes}"
 GUARD_FRAGMENT = "只是孤立的词语，回答这个问题的资料句子中没有它"
 GUARD_UNSUPPORTED = "所引资料不支持"
 # Shown above the extractive answer when nothing of the generated one could be verified.

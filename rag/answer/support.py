@@ -73,6 +73,11 @@ def _bigrams(chars: str) -> list[str]:
     return [chars[i : i + 2] for i in range(len(chars) - 1)]
 
 
+def content_bigrams(text: str) -> set[str]:
+    """The set of content-character bigrams of `text` (normalised, function characters out)."""
+    return set(_bigrams(content_chars(text)))
+
+
 def support_score(sentence: str, passages: list[str]) -> float:
     """Share of the sentence's content bigrams found in the passages (0 when none cited)."""
     grams = _bigrams(content_chars(sentence))

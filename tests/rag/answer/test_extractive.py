@@ -244,3 +244,21 @@ def test_questions_about_other_things_are_not_answered_from_the_card(question):
     decision = GateDecision("answer", asked="other", evidence=(said,))
     answer = ExtractiveGenerator(cards={"doc": card}).generate(question, [said.hit], decision)
     assert all(c.chunk.kind != "meta" for c in answer.citations)
+
+
+def test_the_lead_is_the_best_sentence_the_following_ones_or_the_card():
+    """What the answer rests on first (an LLM answer must state it to replace this one)."""
+    weak = _sentence("领导小组统筹推进全省数字政府改革。", score=1.0)
+    best = _sentence("广东成立由省长任组长的数字政府改革建设工作领导小组。", start=100, score=3.0)
+    generator = ExtractiveGenerator()
+    assert generator.lead("谁任组长？", GateDecision("answer", asked="who", evidence=(weak, best))) == (best.text,)
+    assert generator.lead("谁任组长？", GateDecision("answer", asked="who")) == ()
+    text = "跨界领导格外重要。一方面,它超越了科层式的连接方式。另一方面,领导者的作用不可取代。此外还有别的。"
+    chunk = Chunk("c", "doc", "标题", "", 0, len(text), text)
+    restated = Evidence(Hit(chunk, 1.0, 1), 0, 9, "跨界领导格外重要。", 1.0, 0.9, 2.0)
+    why = GateDecision("answer", asked="reason", evidence=(restated,))
+    assert generator.lead("为什么跨界领导格外重要？", why) == (
+        "跨界领导格外重要。", "一方面,它超越了科层式的连接方式。", "另一方面,领导者的作用不可取代。")
+    card = Chunk("card", "doc", "标题", "文章信息", 0, 0, "标题：数字政府建设的路径\n作者：黄未、陈加友", kind="meta")
+    title = Evidence(Hit(card, 1.0, 1), 0, 12, "标题：数字政府建设的路径", 1.0, 0.9, 2.0)
+    assert generator.lead("这篇文章的作者是谁？", GateDecision("answer", asked="who", evidence=(title,))) == (card.text,)

@@ -46,8 +46,8 @@ def test_a_verified_generated_answer_is_kept(fake_llm, with_generator):
 
 
 def test_a_true_answer_to_another_question_falls_back_too(fake_llm, with_generator):
-    """Verified against its passage, but none of the gate's evidence (the sentences that
-    answer the question) says it: the reader gets the extractive answer."""
+    """Verified against its passage, but it does not state the gate's best evidence sentence
+    (the one the extractive answer is built on): the reader gets the extractive answer."""
     question = "领导小组多久开一次会？"
     fake_llm.replies.append("广东推行“一网通办”,群众办事只需登录一个平台。")
     answer = with_generator(fallback(fake_llm)).run(question)
@@ -94,3 +94,12 @@ def test_every_llm_generator_is_composed_with_the_fallback(tiny_pipeline, fake_l
     assert generator.primary.deadline_s == 7.0 and generator.primary.timeout_s == settings.llm_timeout_s
     extractive = make_generator(tiny_pipeline.settings, tiny_pipeline.index, tiny_pipeline.embedder)
     assert isinstance(extractive, ExtractiveGenerator)
+
+
+def test_an_answer_that_only_repeats_the_question_falls_back(fake_llm, with_generator):
+    """Backed by the best evidence sentence, but with nothing of it the question lacks."""
+    question = "领导小组多久召开一次会议，研究解决什么问题？"
+    fake_llm.replies.append("领导小组召开一次会议,研究解决问题。")
+    answer = with_generator(fallback(fake_llm)).run(question)
+    assert answer.checks[0].kept and answer.generator == "extractive"
+    assert answer.notice == FALLBACK_OFF_QUESTION and "每季度" in answer.text

@@ -9,11 +9,13 @@ from rag.answer.guard import (
     Generated,
     attribute,
     guard_answer,
+    cut_quotations,
     parse_sentences,
-    uses_evidence,
+    states_lead,
 )
 from rag.answer.prompts import (
     GUARD_BAD_NUMBER,
+    GUARD_CUT_QUOTE,
     GUARD_FRAGMENT,
     GUARD_MARK,
     GUARD_NO_CITATION,
@@ -156,13 +158,51 @@ def test_a_bare_fragment_stands_only_where_the_gates_evidence_has_it():
     assert not guard_answer("谁任组长？", "省长[1]", HITS, "openai").refused  # no gate: support only
 
 
-def test_uses_evidence_judges_each_evidence_sentence_on_its_own():
+def test_the_answer_must_state_the_lead_sentence_beyond_the_question():
+    """The extractive answer rests first on the gate's best evidence sentence (its lead); a
+    generated answer that states only another sentence, or joins two into a claim neither
+    makes, does not replace it."""
     first, second = PASSAGE.split("。")[:2]
-    evidence = [evidence_of(HITS[0], first + "。"), evidence_of(HITS[0], second + "。")]
-    stated = guard_answer("谁任组长？", "成立由省长任组长的数字政府改革建设工作领导小组。[1]", HITS, "openai")
-    assert uses_evidence(stated, evidence) and not uses_evidence(stated, evidence[1:])
-    joined = guard_answer("谁任组长？", "省长任组长的领导小组已有10个省级政府规划。[1]", HITS, "openai")
-    assert not joined.refused and not uses_evidence(joined, evidence)
+    lead = [first + "。"]
+    question = "谁任领导小组组长？"
+    stated = guard_answer(question, "成立由省长任组长的数字政府改革建设工作领导小组。[1]", HITS, "openai")
+    assert states_lead(stated, question, lead)
+    other = guard_answer(question, second + "。[1]", HITS, "openai")
+    assert not other.refused and not states_lead(other, question, lead)
+    assert states_lead(other, question, lead + [second + "。"])  # any lead text, each on its own
+    joined = guard_answer(question, "省长任组长的领导小组已有10个省级政府规划。[1]", HITS, "openai")
+    assert not joined.refused and not states_lead(joined, question, lead)
+    assert not states_lead(stated, question, [])
+
+
+def test_repeating_the_question_does_not_state_the_lead():
+    """"文章提到了领导小组" is backed by the lead sentence, but says nothing of it that the
+    question did not already say."""
+    lead = [PASSAGE.split("。")[0] + "。"]
+    question = "哪篇文章提到了数字政府改革建设工作领导小组？由谁任组长？"
+    echo = guard_answer(question, "文章提到了数字政府改革建设工作领导小组。[1]", HITS, "openai")
+    assert not echo.refused and not states_lead(echo, question, lead)
+    answer = guard_answer(question, "广东成立由省长任组长的数字政府改革建设工作领导小组。[1]", HITS, "openai")
+    assert states_lead(answer, question, lead)
+
+
+QUOTED = "2001年,省长作出统一建设全省政务信息网的部署,指示“要统筹不要多头办”。推进“一网通办”改革。"
+QUOTED_HITS = [Hit(Chunk("q1", "fj", "福建", "", 0, len(QUOTED), QUOTED), 1.0, 1)]
+
+
+def test_a_quotation_cut_from_a_longer_one_is_not_supported():
+    """Quotation marks say "these are the source's words": a quotation the passage has only
+    inside a longer one is a misquotation, even though every word of it is in the passage."""
+    assert cut_quotations("省长作出了“统筹不要多头办”的部署。", QUOTED) == ["“统筹不要多头办”"]
+    assert cut_quotations("省长指示“要统筹不要多头办”。", QUOTED) == []  # the whole quotation
+    assert cut_quotations("推进“一网通办”改革。", QUOTED) == []
+    assert cut_quotations("省长重视“统一建设全省政务信息网”。", QUOTED) == []  # unquoted in the passage
+    cut = guard_answer("省长作出了什么指示？", "2001年省长指示“统筹不要多头办”。[1]", QUOTED_HITS, "openai")
+    assert cut.refused and cut.removed == (("2001年省长指示“统筹不要多头办”。", GUARD_CUT_QUOTE.format(quotes="“统筹不要多头办”")),)
+    whole = guard_answer("省长作出了什么指示？", "2001年省长指示“要统筹不要多头办”。[1]", QUOTED_HITS, "openai")
+    assert not whole.refused
+    unmarked = guard_answer("省长作出了什么指示？", "2001年省长指示“统筹不要多头办”。", QUOTED_HITS, "openai")
+    assert unmarked.removed[0][1] == GUARD_CUT_QUOTE.format(quotes="“统筹不要多头办”")
 
 
 def test_supported_sentence_is_kept_and_fabrications_are_removed():
