@@ -1,9 +1,7 @@
 """Hybrid retrieval: the lexical and the dense candidate lists fused by a method from `FUSIONS`.
 
 Fusion sees only the top `depth` rows of each list, as Milvus's rankers do: a row missing from a
-list adds nothing for that list. Weighted fusion scales lexical scores from 0 (the score of a row
-sharing no term), not from the list's last row, so a lexical score weighs the same whatever the
-list's depth. Ties are broken by row, so results are deterministic.
+list adds nothing for that list. Ties are broken by row, so results are deterministic.
 """
 
 from __future__ import annotations
@@ -23,16 +21,8 @@ def _union(lists: Sequence[Candidates]) -> np.ndarray:
     return np.unique(np.concatenate([c.rows for c in lists])) if lists else np.zeros(0, np.int64)
 
 
-# The score every row outside a lexical list has whatever the list's depth: a lexical store
-# returns exactly the rows that share a term with the query (a positive BM25 score), and every
-# other row scores 0. Dense lists have no such floor (every row has a similarity).
-LEXICAL_FLOOR = 0.0
-
-
-def fuse_rrf(lists: Sequence[Candidates], weights: Sequence[float], rrf_k: int,
-             floors: Sequence[float | None] = ()) -> Candidates:
-    """Reciprocal rank fusion: Σ weight / (k + rank) over the lists a row appears in
-    (ranks need no floor; `floors` is accepted for a common signature)."""
+def fuse_rrf(lists: Sequence[Candidates], weights: Sequence[float], rrf_k: int) -> Candidates:
+    """Reciprocal rank fusion: Σ weight / (k + rank) over the lists a row appears in."""
     rows = _union(lists)
     fused = np.zeros(rows.size, dtype=np.float64)
     for found, weight in zip(lists, weights):
@@ -41,26 +31,16 @@ def fuse_rrf(lists: Sequence[Candidates], weights: Sequence[float], rrf_k: int,
     return Candidates.ranked(rows, fused, rows.size)
 
 
-def fuse_weighted(lists: Sequence[Candidates], weights: Sequence[float], rrf_k: int,
-                  floors: Sequence[float | None] = ()) -> Candidates:
+def fuse_weighted(lists: Sequence[Candidates], weights: Sequence[float], rrf_k: int) -> Candidates:
     """Weighted sum of each list's min-max normalised scores (a list whose scores are all
-    equal gives 1.0, as Milvus's WeightedRanker does).
-
-    `floors[i]`, when given, is the low end of list i's scale instead of the list's own minimum:
-    the score of the rows the list leaves out because they do not match at all (0 for a
-    lexical list). A list's minimum depends on where it was cut — the 22nd and last matching
-    row of one query, the 100th of another — and would score that row like one sharing no term
-    with the question; the floor keeps a lexical score's weight independent of list depth, as
-    when fusion worked on every chunk's score (where some chunk always scored 0)."""
+    equal gives 1.0, as Milvus's WeightedRanker does)."""
     rows = _union(lists)
     fused = np.zeros(rows.size, dtype=np.float64)
-    floors = list(floors) + [None] * (len(lists) - len(floors))
-    for found, weight, floor in zip(lists, weights, floors):
+    for found, weight in zip(lists, weights):
         if not len(found):
             continue
         scores = found.scores.astype(np.float64)
-        high = scores.max()
-        low = scores.min() if floor is None else min(float(floor), scores.min())
+        low, high = scores.min(), scores.max()
         normal = (scores - low) / (high - low) if high > low else np.ones_like(scores)
         fused[np.searchsorted(rows, found.rows)] += weight * normal
     return Candidates.ranked(rows, fused, rows.size)
@@ -117,8 +97,7 @@ class HybridRetriever:
             "dense": self.dense.candidates(query, depth, doc_ids),
         }
         fused = FUSIONS[self.fusion](
-            list(lists.values()), (self.bm25_weight, self.dense_weight), self.rrf_k,
-            (LEXICAL_FLOOR, None),
+            list(lists.values()), (self.bm25_weight, self.dense_weight), self.rrf_k
         )
         return fused_hits(self.dense.index.chunks, fused, lists, self.fusion, top_k)
 

@@ -104,23 +104,6 @@ def test_weighted_fusion_counts_a_row_missing_from_a_list_as_nothing_there():
     assert scores == pytest.approx({7: 0.6, 3: 0.4})
 
 
-def test_weighted_fusion_scales_a_lexical_list_from_its_floor_whatever_its_depth():
-    lexical = _list([4, 2, 9], [3.0, 1.5, 1.0])  # every row that shares a term with the query
-    dense = _list([2, 4, 9, 5], [0.9, 0.8, 0.7, 0.6])
-    fused = fuse_weighted([lexical, dense], (0.6, 0.4), 60, (0.0, None))
-    scores = dict(zip(fused.rows.tolist(), fused.scores.tolist()))
-    # the weakest match keeps a third of the best match's lexical weight: not scored as no match
-    assert scores[9] == pytest.approx(0.6 * (1.0 / 3.0) + 0.4 * (1 / 3))
-    assert scores[5] == pytest.approx(0.0)
-    # cutting the lexical list shorter leaves the rows still in it scored as before
-    cut = fuse_weighted([_list([4, 2], [3.0, 1.5]), dense], (0.6, 0.4), 60, (0.0, None))
-    cut_scores = dict(zip(cut.rows.tolist(), cut.scores.tolist()))
-    assert cut_scores[4] == pytest.approx(scores[4]) and cut_scores[2] == pytest.approx(scores[2])
-    # without a floor the list's own minimum is the low end (the weakest match scores 0 there)
-    unfloored = fuse_weighted([lexical, dense], (0.6, 0.4), 60)
-    assert dict(zip(unfloored.rows.tolist(), unfloored.scores.tolist()))[9] == pytest.approx(0.4 * (1 / 3))
-
-
 def test_candidates_rank_by_score_then_row_and_keep_border_ties():
     found = Candidates.ranked([5, 1, 3, 2], [0.5, 0.9, 0.5, 0.1], 3)
     assert found.rows.tolist() == [1, 3, 5]
