@@ -36,18 +36,16 @@ def main() -> None:
     manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
     size = sum(p.stat().st_size for p in build.rglob("*") if p.is_file())
     loaded = load_index(args.index)  # warm the page cache and the imports
-    chunks, documents = list(loaded.chunks), loaded.documents
-    vectors = loaded.vectors()
-    sentence_rows = [
-        {"chunk_id": c, "start": s, "end": e, "embed_hash": h} for c, s, e, h in loaded.sentences
-    ]
+    chunks, documents = loaded.chunks, loaded.documents
+    sentence_rows = loaded.sentences
     dim = manifest["embedder"]["dim"]
 
     def content_checks() -> None:
-        integrity.check_chunks(chunks, documents, manifest)
-        integrity.check_vectors(vectors, dim, len(chunks), "faiss.index")
-        integrity.check_sentences(sentence_rows, chunks)
-        integrity.check_vectors(loaded.sentence_vectors, dim, len(sentence_rows), "sentence_vectors.npy")
+        columns = integrity.scan_chunk_lines(chunks.lines(), documents, manifest)
+        integrity.check_vector_file(build / "vectors.npy", dim, len(chunks), "vectors.npy")
+        integrity.scan_sentence_lines(sentence_rows.lines.lines(), columns)
+        integrity.check_vector_file(build / "sentence_vectors.npy", dim, len(sentence_rows),
+                                    "sentence_vectors.npy")
         integrity.check_bm25(loaded.bm25, len(chunks))
 
     total = _median_ms(lambda: load_index(args.index), args.repeat)

@@ -69,36 +69,84 @@ def _passage_texts(sentences, indptr, indices, start, stop):
 # -- building ---------------------------------------------------------------------------------------
 def build_corpus(folder: Path, passages: int, seeds_dir: Path, dim: int = 256,
                  flat_max_rows: int | None = None) -> dict:
-    """Write the stores of a synthetic corpus of `passages` into `folder`; returns figures."""
+    """Write a synthetic corpus of `passages` as a complete build in the index folder `folder`
+    (the layout `rag build` writes: documents, chunk table, FAISS + vectors.npy, bm25s, answer
+    sentences and their vectors, manifest with sha256s, `current` switched atomically), so that
+    serving opens it with the same `load_index` as the chat server. Returns figures."""
     import scipy.sparse as sp
 
     from rag.embed.hashing import HashingEmbedder
     from rag.ingest.tokenize import Tokenizer, extract_terms
     from rag.store.faiss_store import FLAT_MAX_ROWS, FaissStore
+    from rag.store.index import chunk_to_row, new_build_id, publish_build, stage_build
     from rag.store.vectors import RowDocs
-    from rag.types import content_hash
+    from rag.types import Chunk, content_hash
 
     folder.mkdir(parents=True, exist_ok=True)
+    build_id = new_build_id()
+    staging = stage_build(folder, build_id)
+    embedder = HashingEmbedder(dim)
     figures: dict = {"passages": passages}
     sentences = seed_sentences(seeds_dir)
     clock = time.perf_counter()
     indptr, indices, articles = synthesize(len(sentences), passages)
-    figures["articles"] = int(articles.max()) + 1 if passages else 0
+    article_count = int(articles.max()) + 1 if passages else 0
+    figures["articles"] = article_count
+    names = [f"synth{i:07d}" for i in range(article_count)]
+    lengths = np.array([len(t) for t in sentences], dtype=np.int64)
+    passage_lengths = np.add.reduceat(lengths[indices], indptr[:-1]) if passages else lengths[:0]
+    # each passage's offset in its article: articles are runs of consecutive passages
+    article_first = np.searchsorted(articles, np.arange(article_count))
+    ends = np.cumsum(passage_lengths)
+    passage_start = ends - passage_lengths - np.repeat(
+        (ends - passage_lengths)[article_first], np.diff(np.append(article_first, passages)))
+    ordinals = np.arange(passages) - np.repeat(article_first, np.diff(np.append(article_first, passages)))
 
-    # chunk table: one JSON line per passage
-    with open(folder / "chunks.jsonl", "w", encoding="utf-8") as handle:
+    # documents and the chunk table: one JSON line per article and per passage
+    sentence_hashes = [content_hash(embedder.model_id, "sentence", t) for t in sentences]
+    chunk_ids = []
+    with open(staging / "chunks.jsonl", "w", encoding="utf-8") as chunks_out, \
+            open(staging / "documents.jsonl", "w", encoding="utf-8") as documents_out:
+        texts: list[str] = []
         for start in range(0, passages, 20_000):
             stop = min(start + 20_000, passages)
             for offset, text in enumerate(_passage_texts(sentences, indptr, indices, start, stop)):
                 row = start + offset
-                doc_id = f"synth{articles[row]:07d}"
-                chunk = {"chunk_id": content_hash(doc_id, str(row), text), "doc_id": doc_id,
-                         "title": f"合成文章{articles[row]}", "section": "", "start": 0,
-                         "end": len(text), "text": text, "kind": "body", "ordinal": row}
-                handle.write(json.dumps(chunk, ensure_ascii=False) + "\n")
-    names = [f"synth{i:07d}" for i in range(figures["articles"])]
-    (folder / "docs.json").write_text(json.dumps(names), encoding="utf-8")
-    np.save(folder / "row_docs.npy", articles, allow_pickle=False)
+                doc_id = names[articles[row]]
+                chunk_id = content_hash(doc_id, str(row), text)
+                chunk_ids.append(chunk_id)
+                chunk = Chunk(chunk_id=chunk_id, doc_id=doc_id, title=f"合成文章{articles[row]}",
+                              section="", start=int(passage_start[row]),
+                              end=int(passage_start[row] + len(text)), text=text, kind="body",
+                              ordinal=int(ordinals[row]))
+                line = chunk_to_row(chunk, content_hash(embedder.model_id, text))
+                chunks_out.write(json.dumps(line, ensure_ascii=False) + "\n")
+                texts.append(text)
+                if row + 1 == passages or articles[row + 1] != articles[row]:
+                    _write_document(documents_out, doc_id, int(articles[row]), "".join(texts))
+                    texts = []
+    manifest_documents = [
+        {"doc_id": name, "title": f"合成文章{i}", "source_sha256": content_hash(name, length=64),
+         "chunks": int(n)}
+        for i, (name, n) in enumerate(zip(names, np.bincount(articles, minlength=article_count)))
+    ]
+    # answer sentences: every seed sentence of every passage, in chunk order
+    counts = np.diff(indptr)
+    within = np.cumsum(lengths[indices]) - lengths[indices]
+    within -= np.repeat(within[indptr[:-1]], counts) if passages else within[:0]
+    sentence_start = np.repeat(passage_start, counts) + within
+    sentence_end = sentence_start + lengths[indices]
+    sentence_chunk = np.repeat(np.arange(passages), counts)
+    with open(staging / "sentences.jsonl", "w", encoding="utf-8") as handle:
+        for start in range(0, indices.size, 100_000):
+            handle.write("".join(
+                f'{{"chunk_id": "{chunk_ids[c]}", "start": {s}, "end": {e}, '
+                f'"embed_hash": "{sentence_hashes[j]}"}}\n'
+                for c, s, e, j in zip(sentence_chunk[start:start + 100_000].tolist(),
+                                      sentence_start[start:start + 100_000].tolist(),
+                                      sentence_end[start:start + 100_000].tolist(),
+                                      indices[start:start + 100_000].tolist())))
+    del chunk_ids
     figures["build_table_s"] = round(time.perf_counter() - clock, 2)
 
     # BM25: each sentence tokenised once; a passage's tokens are its sentences' tokens
@@ -114,52 +162,74 @@ def build_corpus(folder: Path, passages: int, seeds_dir: Path, dim: int = 256,
     bm25 = bm25s.BM25()
     bm25.index((corpus_ids, dict(vocab)), show_progress=False)
     del corpus_ids
-    (folder / "bm25").mkdir(exist_ok=True)
-    bm25.save(str(folder / "bm25"), allow_pickle=False)
-    (folder / "bm25" / "terms.json").write_text(json.dumps(terms, ensure_ascii=False), encoding="utf-8")
+    (staging / "bm25").mkdir(exist_ok=True)
+    bm25.save(str(staging / "bm25"), allow_pickle=False)
+    (staging / "bm25" / "terms.json").write_text(json.dumps(terms, ensure_ascii=False), encoding="utf-8")
     figures["build_bm25_s"] = round(time.perf_counter() - clock, 2)
 
     # dense: hash-embedder count vectors of the sentences, summed per passage, normalised
     clock = time.perf_counter()
-    embedder = HashingEmbedder(dim)
-    counts = np.stack([embedder._vector(s) for s in sentences])
+    counts_matrix = np.stack([embedder._vector(s) for s in sentences])
     incidence = sp.csr_matrix((np.ones(indices.size, dtype=np.float32), indices, indptr),
                               shape=(passages, len(sentences)))
-    vectors = np.asarray(incidence @ counts, dtype=np.float32)
+    vectors = np.asarray(incidence @ counts_matrix, dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     vectors /= np.where(norms > 0, norms, 1.0)
+    # the answer sentences' own vectors (normalised), row i = line i of sentences.jsonl
+    sentence_norms = np.linalg.norm(counts_matrix, axis=1, keepdims=True)
+    unit = (counts_matrix / np.where(sentence_norms > 0, sentence_norms, 1.0)).astype(np.float32)
+    out = np.lib.format.open_memmap(staging / "sentence_vectors.npy", mode="w+", dtype=np.float32,
+                                    shape=(indices.size, dim))
+    for start in range(0, indices.size, 262_144):
+        out[start:start + 262_144] = unit[indices[start:start + 262_144]]
+    out.flush()
+    del out
     figures["build_vectors_s"] = round(time.perf_counter() - clock, 2)
     clock = time.perf_counter()
-    names = [f"synth{i:07d}" for i in range(figures["articles"])]
     store = FaissStore.from_vectors(vectors, RowDocs.from_codes(names, articles),
                                     flat_max_rows=flat_max_rows or FLAT_MAX_ROWS)
-    store.save(folder)
+    store.save(staging)
     figures["layout"] = store.layout
     figures["build_faiss_s"] = round(time.perf_counter() - clock, 2)
+    del store, vectors
+    clock = time.perf_counter()
+    manifest = {
+        "created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "embedder": {"name": embedder.name, "model_id": embedder.model_id, "dim": dim},
+        "documents": manifest_documents, "chunk_count": passages,
+        "sentence_count": int(indices.size), "synthetic": {"seeds": str(seeds_dir)},
+    }
+    publish_build(folder, staging, build_id, manifest)
+    figures["build_manifest_s"] = round(time.perf_counter() - clock, 2)
     figures["build_s"] = round(sum(v for k, v in figures.items() if k.startswith("build_")), 2)
     figures["build_peak_rss_mb"] = _peak_rss_mb()
     return figures
 
 
-def build_milvus(folder: Path, lexical_mode: str = "terms", batch_size: int = 5000) -> dict:
-    """Copy a built corpus into a milvus-lite collection in `folder/milvus.db`."""
-    from rag.store.lexical_store import row_term_weights, sparse_rows
-    from rag.store.milvus_store import MilvusStore
+def _write_document(handle, doc_id: str, number: int, text: str) -> None:
+    from rag.store.index import document_to_row
+    from rag.types import Document, content_hash
 
-    import bm25s
+    document = Document(doc_id=doc_id, title=f"合成文章{number}", text=text,
+                        source_sha256=content_hash(doc_id, length=64))
+    handle.write(json.dumps(document_to_row(document), ensure_ascii=False) + "\n")
+
+
+def scale_settings(folder: Path, store: str):
+    """Settings of the chat server over a synthetic corpus: production defaults, the hash
+    embedder the corpus was built with, and the chosen vector store."""
+    from rag.settings import Settings
+
+    return Settings(index_dir=folder, embedder="hash", vector_store=store)
+
+
+def build_milvus(folder: Path, lexical_mode: str = "terms", batch_size: int = 5000) -> dict:
+    """Copy a built corpus into its milvus-lite collection in `folder/milvus.db`, the way
+    `rag build` does with vector_store = "milvus" (`rag.wiring.fill_milvus`)."""
+    from rag.wiring import fill_milvus
 
     clock = time.perf_counter()
-    vectors = np.load(folder / "vectors.npy", mmap_mode="r")
-    names = json.loads((folder / "docs.json").read_text(encoding="utf-8"))
-    codes = np.load(folder / "row_docs.npy")
-    bm25 = bm25s.BM25.load(str(folder / "bm25"), allow_pickle=False)
-    weights = row_term_weights(bm25)
-    store = MilvusStore(str(folder / "milvus.db"), "scale", vectors.shape[1],
-                        lexical_mode=lexical_mode).load(create=True)
-    for start in range(0, len(vectors), batch_size):
-        stop = min(start + batch_size, len(vectors))
-        store.add([names[c] for c in codes[start:stop]], vectors[start:stop],
-                  sparse_rows(weights, start, stop), rows=range(start, stop))
+    store = fill_milvus(scale_settings(folder, "milvus"))
     count = store.count()
     store.close()
     return {"milvus_build_s": round(time.perf_counter() - clock, 2), "milvus_rows": count,
@@ -167,27 +237,13 @@ def build_milvus(folder: Path, lexical_mode: str = "terms", batch_size: int = 50
 
 
 # -- serving ------------------------------------------------------------------------------------------
-class _Built:
-    """What `Bm25Retriever`/`DenseRetriever` need of an index: chunks and the embedder id."""
-
-    def __init__(self, chunks, model_id: str) -> None:
-        self.chunks = chunks
-        self.manifest = {"embedder": {"model_id": model_id}}
-
-
 def serve_probe(folder: Path, questions: list[str], store: str, rounds: int) -> dict:
-    """Open the stores as serving does, time queries, report RSS (run in a fresh process)."""
-    from rag.embed.hashing import HashingEmbedder
-    from rag.ingest.tokenize import Tokenizer
-    from rag.retrieve.dense import DenseRetriever
-    from rag.retrieve.hybrid import HybridRetriever, MilvusHybridRetriever
-    from rag.retrieve.lexical import Bm25Retriever
-    from rag.store.chunk_table import ChunkTable
+    """Open the index as the chat server does — `Pipeline.from_settings(settings).load()`, the
+    same `load_index`, stores, gate and generator — time queries, report RSS (run in a fresh
+    process, so RSS is what that server holds)."""
+    from rag.pipeline import Pipeline
     from rag.store.faiss_store import FaissStore, recall_at_k
-    from rag.store.lexical_store import Bm25Store
-    from rag.store.vectors import RowDocs
-
-    import bm25s
+    from rag.wiring import RETRIEVERS
 
     import faiss
 
@@ -195,35 +251,14 @@ def serve_probe(folder: Path, questions: list[str], store: str, rounds: int) -> 
     faiss.omp_set_num_threads(1)
     rss_start = _rss_mb()
     clock = time.perf_counter()
-    names = json.loads((folder / "docs.json").read_text(encoding="utf-8"))
-    docs = RowDocs.from_codes(names, np.load(folder / "row_docs.npy"))
-    terms = json.loads((folder / "bm25" / "terms.json").read_text(encoding="utf-8"))
-    tokenizer = Tokenizer(terms).load()
-    table = ChunkTable(folder / "chunks.jsonl").load()
-    embedder = HashingEmbedder(int(np.load(folder / "vectors.npy", mmap_mode="r").shape[1]))
-    built = _Built(table, embedder.model_id)
-    if store == "faiss":
-        vector_store = FaissStore.open(folder, docs)
-        lexical_store = Bm25Store(bm25s.BM25.load(str(folder / "bm25"), allow_pickle=False, mmap=True),
-                                  tokenizer, ())
-        lexical_store.docs = docs
-        hybrid_kind = HybridRetriever
-    else:
-        from rag.store.milvus_store import MilvusStore
-
-        vector_store = MilvusStore(str(folder / "milvus.db"), "scale", embedder.dim).load()
-        vocab = json.loads((folder / "bm25" / "vocab.index.json").read_text(encoding="utf-8"))
-        lexical_store = vector_store.lexical(tokenizer, vocab)
-        hybrid_kind = MilvusHybridRetriever
-    dense = DenseRetriever(built, embedder, vector_store)
-    lexical = Bm25Retriever(built, lexical_store)
+    settings = scale_settings(folder, store)
+    pipeline = Pipeline.from_settings(settings).load()
     retrievers = {
-        "bm25": lexical,
-        "dense": dense,
-        "hybrid": hybrid_kind(lexical, dense, fusion="weighted", bm25_weight=0.6, dense_weight=0.4,
-                              depth=100),
+        "bm25": RETRIEVERS["bm25"](settings, pipeline.index, pipeline.embedder, pipeline.stores),
+        "dense": RETRIEVERS["dense"](settings, pipeline.index, pipeline.embedder, pipeline.stores),
+        "hybrid": pipeline.retriever,
     }
-    figures = {"open_s": round(time.perf_counter() - clock, 2)}
+    figures = {"open_s": round(time.perf_counter() - clock, 2), "rss_after_load_mb": _rss_mb()}
     for question in questions[:5]:  # warm-up
         for retriever in retrievers.values():
             retriever.retrieve(question, top_k=5)
@@ -241,14 +276,27 @@ def serve_probe(folder: Path, questions: list[str], store: str, rounds: int) -> 
         # CPU time of the process (milvus-lite serves from its own threads): what a query costs
         # on a core of its own; wall time on this shared machine also counts waits for a core
         figures[f"{name}_cpu_p95_ms"] = round(float(np.percentile(cpu, 95)), 2)
+    # whole answers (retrieve, gate, extractive answer) as the chat server gives them; the
+    # first answer loads the generator's own dictionaries, so two are given before timing
+    for question in questions[:2]:
+        pipeline.run(question)
+    timings = []
+    for i in range(min(rounds, 50)):
+        started = time.perf_counter()
+        pipeline.run(questions[i % len(questions)])
+        timings.append((time.perf_counter() - started) * 1000)
+    if timings:
+        figures["answer_p95_ms"] = round(float(np.percentile(timings, 95)), 2)
     figures["load_avg_end"] = round(os.getloadavg()[0], 1)
     status = _proc_status()
     figures["serve_rss_mb"] = round(status.get("VmRSS", 0) / 1024, 1)
     figures["serve_rss_anon_mb"] = round(status.get("RssAnon", 0) / 1024, 1)
     figures["serve_rss_file_mb"] = round(status.get("RssFile", 0) / 1024, 1)
+    figures["serve_peak_rss_mb"] = _peak_rss_mb()
     figures["process_start_rss_mb"] = rss_start
-    if store == "faiss":
-        vectors = np.stack([embedder.embed_query(q) for q in questions[:50]])
+    vector_store = pipeline.stores.vector
+    if isinstance(vector_store, FaissStore):
+        vectors = np.stack([pipeline.embedder.embed_query(q) for q in questions[:50]])
         figures["recall_at_10"] = round(recall_at_k(vector_store, vectors, 10), 4)
         figures["layout"] = vector_store.layout
         if vector_store.layout == "hnsw":  # the recall / cost trade-off of efSearch

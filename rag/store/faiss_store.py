@@ -189,7 +189,7 @@ def faiss_store_of(index) -> FaissStore:
         store.vectors = np.load(path, mmap_mode="r", allow_pickle=False)
     elif index.faiss_index.ntotal:  # builds from before vectors.npy (flat: they hold them)
         store.vectors = index.faiss_index.reconstruct_n(0, index.faiss_index.ntotal)
-    store.docs = RowDocs([c.doc_id for c in index.chunks])
+    store.docs = index.row_docs()
     return store
 
 

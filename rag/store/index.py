@@ -23,13 +23,14 @@ import os
 import shutil
 import time
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from rag.ingest.tokenize import Tokenizer
 from rag.store import integrity
+from rag.store.chunk_table import ChunkTable, LineTable
 from rag.store.faiss_store import write_vector_store
 from rag.store.integrity import Damage
 from rag.types import Chunk, Document
@@ -62,26 +63,114 @@ class IndexDamaged(IndexNotReady):
         self.path, self.file, self.what = path, file, what
 
 
+class SentenceTable:
+    """The answer sentences of a build by row, as arrays: chunk row, start, end (int64) and the
+    memory-mapped `sentence_vectors.npy`; the embed hashes are read from the mapped
+    `sentences.jsonl` only when a build asks for them (no object per sentence)."""
+
+    def __init__(self, lines: LineTable | None, chunk_rows: np.ndarray, starts: np.ndarray,
+                 ends: np.ndarray, vectors: np.ndarray | None, chunk_count: int) -> None:
+        self.lines = lines
+        self.chunk_rows, self.starts, self.ends = chunk_rows, starts, ends
+        self.vectors = vectors
+        # sentences of chunk row r are rows indptr[r]:indptr[r + 1] (they are in chunk order)
+        self.indptr = np.searchsorted(chunk_rows, np.arange(chunk_count + 1), side="left")
+
+    @classmethod
+    def empty(cls) -> "SentenceTable":
+        none = np.zeros(0, dtype=np.int64)
+        return cls(None, none, none, none, None, 0)
+
+    def __len__(self) -> int:
+        return int(self.chunk_rows.size)
+
+    def __iter__(self):
+        """(chunk_id, start, end, embed_hash) of every sentence, parsed one line at a time."""
+        for raw in self.lines.lines() if self.lines is not None else ():
+            row = json.loads(raw)
+            yield row["chunk_id"], row["start"], row["end"], row["embed_hash"]
+
+    def find(self, chunk_row: int, start: int, end: int) -> int | None:
+        """The sentence row of `chunk_row`'s sentence at start..end, if the build has it."""
+        if not 0 <= chunk_row < self.indptr.size - 1:
+            return None
+        lo, hi = int(self.indptr[chunk_row]), int(self.indptr[chunk_row + 1])
+        at = lo + int(np.searchsorted(self.starts[lo:hi], start))
+        if at < hi and self.starts[at] == start and self.ends[at] == end:
+            return at
+        return None
+
+
+class ChunkIds:
+    """Chunk id → row without a dict over every chunk: the ids as one fixed-width bytes array,
+    searched through its sort order (16 + 8 bytes a chunk)."""
+
+    def __init__(self, ids: np.ndarray) -> None:
+        self.order = np.argsort(ids, kind="stable")
+        self.sorted = ids[self.order]
+
+    def row(self, chunk_id: str) -> int | None:
+        key = chunk_id.encode("utf-8")
+        at = int(np.searchsorted(self.sorted, key))
+        if at < self.sorted.size and self.sorted[at] == key:
+            return int(self.order[at])
+        return None
+
+
+class SentenceVectors:
+    """Precomputed sentence vectors by (chunk_id, start, end), the gate's lookup: a chunk's row
+    by its id, then its sentence by offsets, then the memory-mapped vector."""
+
+    def __init__(self, ids: ChunkIds, sentences: SentenceTable) -> None:
+        self.ids, self.sentences = ids, sentences
+
+    def __len__(self) -> int:
+        return 0 if self.sentences.vectors is None else len(self.sentences)
+
+    def get(self, key: tuple[str, int, int], default=None):
+        chunk_id, start, end = key
+        row = self.ids.row(chunk_id)
+        found = None if row is None or self.sentences.vectors is None else self.sentences.find(row, start, end)
+        return default if found is None else np.asarray(self.sentences.vectors[found])
+
+
 @dataclass(frozen=True)
 class LoadedIndex:
-    """Everything a retriever needs, loaded from one build directory."""
+    """Everything a retriever needs, loaded from one build directory, with no Python object
+    per passage or sentence: chunks are parsed from the memory-mapped `chunks.jsonl` when read
+    (`ChunkTable`), each row's document is one int32 (`doc_codes` into `doc_names`), and the
+    answer sentences are arrays over the memory-mapped `sentence_vectors.npy`."""
 
     path: Path
     manifest: dict
     documents: dict[str, Document]
-    chunks: tuple[Chunk, ...]
-    embed_hashes: tuple[str, ...]
+    chunks: ChunkTable
     faiss_index: object
     bm25: object
     tokenizer: Tokenizer
-    sentences: tuple[tuple[str, int, int, str], ...] = ()  # (chunk_id, start, end, embed_hash)
-    sentence_vectors: np.ndarray | None = None
+    doc_names: tuple[str, ...] = ()
+    doc_codes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    chunk_ids: ChunkIds | None = None
+    sentences: SentenceTable = field(default_factory=SentenceTable.empty)
 
-    def sentence_lookup(self) -> dict[tuple[str, int, int], np.ndarray]:
+    @property
+    def sentence_vectors(self) -> np.ndarray | None:
+        return self.sentences.vectors
+
+    @property
+    def embed_hashes(self) -> tuple[str, ...]:
+        """Each chunk's embed hash, read from the table (builds reuse vectors by it)."""
+        return tuple(json.loads(raw)["embed_hash"] for raw in self.chunks.lines())
+
+    def row_docs(self):
+        """Which document each row belongs to, for the stores (one int32 a row)."""
+        from rag.store.vectors import RowDocs
+
+        return RowDocs.from_codes(self.doc_names, self.doc_codes)
+
+    def sentence_lookup(self) -> SentenceVectors:
         """Precomputed sentence vectors by (chunk_id, start, end)."""
-        if self.sentence_vectors is None:
-            return {}
-        return {(c, s, e): self.sentence_vectors[i] for i, (c, s, e, _) in enumerate(self.sentences)}
+        return SentenceVectors(self.chunk_ids or ChunkIds(np.zeros(0, dtype="S1")), self.sentences)
 
     def vectors(self) -> np.ndarray:
         """All chunk vectors, in chunk order (used to reuse embeddings on rebuild): the build's
@@ -153,12 +242,9 @@ def write_index(
     place and usable; the half-written directory is removed by the next build.
     """
     index_dir = Path(index_dir)
-    builds = index_dir / BUILDS
-    build_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
-    staging = builds / f".tmp-{build_id}"
+    build_id, staging = new_build_id(), None
     try:
-        builds.mkdir(parents=True, exist_ok=True)
-        staging.mkdir()
+        staging = stage_build(index_dir, build_id)
         _write_jsonl(staging / "documents.jsonl", (document_to_row(d) for d in documents))
         _write_jsonl(
             staging / "chunks.jsonl", (chunk_to_row(c, h) for c, h in zip(chunks, embed_hashes))
@@ -180,26 +266,48 @@ def write_index(
         (staging / "bm25" / "terms.json").write_text(
             json.dumps(terms, ensure_ascii=False, indent=0), encoding="utf-8"
         )
-        manifest = {
-            **manifest,
-            "format_version": FORMAT_VERSION,
-            "build_id": build_id,
-            "files": integrity.build_checksums(staging),
-        }
-        # The manifest is written last: a build directory without one is incomplete.
-        (staging / "manifest.json").write_text(
-            json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
-        )
-        final = builds / build_id
-        os.rename(staging, final)
-        link = index_dir / f".{CURRENT}-{build_id}"
-        os.symlink(Path(BUILDS) / build_id, link)
-        os.replace(link, current_path(index_dir))
+        return publish_build(index_dir, staging, build_id, manifest)
     except BaseException as error:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         if isinstance(error, OSError) and not isinstance(error, IndexNotWritable):
             raise _not_writable(index_dir, error) from error
         raise
+
+
+def new_build_id() -> str:
+    return time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+
+
+def stage_build(index_dir: Path, build_id: str) -> Path:
+    """The staging folder a build's files are written into (`builds/.tmp-<build_id>`)."""
+    builds = Path(index_dir) / BUILDS
+    builds.mkdir(parents=True, exist_ok=True)
+    staging = builds / f".tmp-{build_id}"
+    staging.mkdir()
+    return staging
+
+
+def publish_build(index_dir: Path, staging: Path, build_id: str, manifest: dict) -> Path:
+    """Record the sha256 of the staged files and the manifest, then switch `current` to the
+    build atomically and prune older builds. Every writer of builds ends here (`write_index`,
+    and the synthetic corpora of `eval.scale`), so there is one way a build becomes current."""
+    index_dir = Path(index_dir)
+    manifest = {
+        **manifest,
+        "format_version": FORMAT_VERSION,
+        "build_id": build_id,
+        "files": integrity.build_checksums(staging),
+    }
+    # The manifest is written last: a build directory without one is incomplete.
+    (staging / "manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    final = index_dir / BUILDS / build_id
+    os.rename(staging, final)
+    link = index_dir / f".{CURRENT}-{build_id}"
+    os.symlink(Path(BUILDS) / build_id, link)
+    os.replace(link, current_path(index_dir))
     _prune_builds(index_dir, keep=build_id)
     return final
 
@@ -312,31 +420,29 @@ def _load_checked(path: Path, manifest: dict) -> LoadedIndex:
     document_rows = _read_file(path, "documents.jsonl", _read_jsonl)
     integrity.check_rows(document_rows, integrity.DOCUMENT_SCHEMA, "documents.jsonl")
     documents = {row["doc_id"]: _document_from_row(row) for row in document_rows}
-    rows = _read_file(path, "chunks.jsonl", _read_jsonl)
-    integrity.check_rows(rows, integrity.CHUNK_SCHEMA, "chunks.jsonl")
-    embed_hashes = tuple(row.pop("embed_hash") for row in rows)
-    chunks = tuple(Chunk(**row) for row in rows)
-    integrity.check_chunks(list(chunks), documents, manifest)
+    del document_rows
+    # chunks and sentences: one streaming pass each over the mapped file, nothing kept per row
+    chunks = _read_file(path, "chunks.jsonl", lambda p: ChunkTable(p).load())
+    columns = integrity.scan_chunk_lines(chunks.lines(), documents, manifest)
     faiss_index = _read_file(path, "faiss.index", lambda p: faiss.read_index(str(p)))
     if faiss_index.d != dim:
         raise Damage("faiss.index", f"dimension {faiss_index.d}, the manifest's embedder has {dim}")
-    vectors = (
-        faiss_index.reconstruct_n(0, faiss_index.ntotal)
-        if faiss_index.ntotal else np.zeros((0, dim), dtype=np.float32)
-    )
-    integrity.check_vectors(vectors, dim, len(chunks), "faiss.index")
+    _require_count(faiss_index.ntotal, len(chunks), "faiss.index")
+    for start in range(0, faiss_index.ntotal, integrity.VECTOR_BLOCK):
+        block = faiss_index.reconstruct_n(start, min(integrity.VECTOR_BLOCK, faiss_index.ntotal - start))
+        integrity.check_vector_block(block, start, "faiss.index")
     if (path / "vectors.npy").is_file():  # the copy builds reuse (format 2 always has it)
-        stored = _read_file(path, "vectors.npy", lambda p: np.load(p, mmap_mode="r", allow_pickle=False))
-        integrity.check_vectors(stored, dim, len(chunks), "vectors.npy")
-    sentence_rows = _read_file(path, "sentences.jsonl", _read_jsonl)
-    integrity.check_rows(sentence_rows, integrity.SENTENCE_SCHEMA, "sentences.jsonl")
-    integrity.check_sentences(sentence_rows, list(chunks))
-    _require_count(len(sentence_rows), manifest["sentence_count"], "sentences.jsonl")
+        _read_file(path, "vectors.npy",
+                   lambda p: integrity.check_vector_file(p, dim, len(chunks), "vectors.npy"))
+    sentence_lines = _read_file(path, "sentences.jsonl", lambda p: LineTable(p).load())
+    rows, starts, ends = integrity.scan_sentence_lines(sentence_lines.lines(), columns)
+    _require_count(rows.size, manifest["sentence_count"], "sentences.jsonl")
+    _read_file(path, "sentence_vectors.npy",
+               lambda p: integrity.check_vector_file(p, dim, rows.size, "sentence_vectors.npy"))
     sentence_vectors = _read_file(
-        path, "sentence_vectors.npy", lambda p: np.load(p, allow_pickle=False)
+        path, "sentence_vectors.npy", lambda p: np.load(p, mmap_mode="r", allow_pickle=False)
     )
-    integrity.check_vectors(sentence_vectors, dim, len(sentence_rows), "sentence_vectors.npy")
-    bm25 = _read_file(path, "bm25", lambda p: bm25s.BM25.load(str(p), allow_pickle=False))
+    bm25 = _read_file(path, "bm25", lambda p: bm25s.BM25.load(str(p), allow_pickle=False, mmap=True))
     integrity.check_bm25(bm25, len(chunks))
     terms = _read_file(
         path, "bm25/terms.json", lambda p: json.loads(p.read_text(encoding="utf-8"))
@@ -348,12 +454,13 @@ def _load_checked(path: Path, manifest: dict) -> LoadedIndex:
         manifest=manifest,
         documents=documents,
         chunks=chunks,
-        embed_hashes=embed_hashes,
         faiss_index=faiss_index,
         bm25=bm25,
         tokenizer=Tokenizer(terms),
-        sentences=tuple((r["chunk_id"], r["start"], r["end"], r["embed_hash"]) for r in sentence_rows),
-        sentence_vectors=sentence_vectors,
+        doc_names=tuple(entry["doc_id"] for entry in manifest["documents"]),
+        doc_codes=columns.doc_codes,
+        chunk_ids=ChunkIds(columns.ids),
+        sentences=SentenceTable(sentence_lines, rows, starts, ends, sentence_vectors, len(chunks)),
     )
 
 

@@ -9,8 +9,9 @@ the loader adds the build path. Pure functions over already-parsed data, plus th
 from __future__ import annotations
 
 import hashlib
+import json
 import re
-from dataclasses import fields
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import numpy as np
@@ -139,70 +140,183 @@ def check_rows(rows: list, schema: dict, file: str) -> None:
 
 def check_chunks(chunks: list[Chunk], documents: dict[str, Document], manifest: dict) -> None:
     """Chunks are in build order (documents as in the manifest, then by ordinal), point at
-    their document's text, and match the manifest's counts. A shuffled chunks.jsonl would
-    pair every chunk with another chunk's vector; offsets past the text would cite nothing."""
+    their document's text, and match the manifest's counts (see `scan_chunk_lines`)."""
+    scan_chunk_lines((json.dumps(asdict(c), ensure_ascii=False) for c in chunks), documents,
+                     manifest, schema={f.name: _json_kind(str(f.type)) for f in fields(Chunk)})
+
+
+@dataclass(frozen=True)
+class ChunkColumns:
+    """What later checks and serving need of the chunks, as arrays (no object per chunk):
+    each row's chunk id (fixed-width bytes), the span its sentences must lie in, and the
+    document number of each row (an index into the manifest's documents)."""
+
+    ids: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    doc_codes: np.ndarray
+
+
+def expected_rows(manifest: dict) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The manifest's documents, and the document number and ordinal each row must have."""
+    names = [entry["doc_id"] for entry in manifest["documents"]]
+    counts = np.array([entry["chunks"] for entry in manifest["documents"]], dtype=np.int64)
+    codes = np.repeat(np.arange(len(names), dtype=np.int32), counts)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]) if len(counts) else counts
+    ordinals = np.arange(codes.size, dtype=np.int64) - np.repeat(starts, counts)
+    return names, codes, ordinals
+
+
+def scan_chunk_lines(lines, documents: dict[str, Document], manifest: dict,
+                     schema: dict | None = None) -> ChunkColumns:
+    """One streaming pass over `chunks.jsonl` lines (bytes or str): each row has the schema,
+    rows are in build order (documents as in the manifest, then by ordinal), point at their
+    document's text, and match the manifest's counts. A shuffled chunks.jsonl would pair
+    every chunk with another chunk's vector; offsets past the text would cite nothing.
+    Returns the rows' ids, sentence bounds and document numbers; keeps no row."""
     file = "chunks.jsonl"
-    _require(len(chunks) == manifest["chunk_count"], file,
-             f"{len(chunks)} chunks, the manifest records {manifest['chunk_count']}")
-    order = [entry["doc_id"] for entry in manifest["documents"]]
-    _require(set(order) == set(documents), "documents.jsonl",
-             f"documents {sorted(documents)} are not the manifest's {sorted(order)}")
-    expected = [(doc_id, ordinal) for entry in manifest["documents"]
-                for doc_id, ordinal in ((entry["doc_id"], n) for n in range(entry["chunks"]))]
-    for line, chunk in enumerate(chunks, start=1):
-        if chunk.doc_id not in documents:
-            raise Damage(file, f"line {line} (chunk {chunk.chunk_id}): unknown doc_id {chunk.doc_id!r}")
-        if line > len(expected) or (chunk.doc_id, chunk.ordinal) != expected[line - 1]:
-            belongs = "nothing" if line > len(expected) else "%s #%d" % expected[line - 1]
-            raise Damage(file, f"line {line} (chunk {chunk.chunk_id}): out of order "
-                         f"({chunk.doc_id} #{chunk.ordinal} where {belongs} belongs)")
-        text = documents[chunk.doc_id].text
-        if chunk.kind == "meta":
-            if not chunk.start == chunk.end == 0:
-                raise Damage(file, f"line {line} (chunk {chunk.chunk_id}): a meta chunk with offsets")
+    schema = schema or CHUNK_SCHEMA
+    names, codes, ordinals = expected_rows(manifest)
+    _require(set(names) == set(documents), "documents.jsonl",
+             f"documents {sorted(documents)} are not the manifest's {sorted(names)}")
+    ids: list[bytes] = []
+    low = np.zeros(codes.size, dtype=np.int64)
+    high = np.zeros(codes.size, dtype=np.int64)
+    texts = [documents[name].text for name in names]
+    count = 0
+    for line, raw in enumerate(lines, start=1):
+        try:
+            row = json.loads(raw)
+        except ValueError as error:
+            raise Damage(file, f"line {line}: unreadable ({error})") from None
+        check_row(row, schema, file, line)
+        count = line
+        if row["doc_id"] not in documents:
+            raise Damage(file, f"line {line} (chunk {row['chunk_id']}): unknown doc_id {row['doc_id']!r}")
+        if line > codes.size or (row["doc_id"], row["ordinal"]) != (
+                names[codes[line - 1]], int(ordinals[line - 1])):
+            belongs = ("nothing" if line > codes.size
+                       else f"{names[codes[line - 1]]} #{int(ordinals[line - 1])}")
+            raise Damage(file, f"line {line} (chunk {row['chunk_id']}): out of order "
+                         f"({row['doc_id']} #{row['ordinal']} where {belongs} belongs)")
+        text = texts[codes[line - 1]]
+        start, end, chunk_text = row["start"], row["end"], row["text"]
+        ids.append(row["chunk_id"].encode("utf-8"))
+        if row["kind"] == "meta":
+            if not start == end == 0:
+                raise Damage(file, f"line {line} (chunk {row['chunk_id']}): a meta chunk with offsets")
+            low[line - 1], high[line - 1] = 0, len(chunk_text)
             continue
-        if not 0 <= chunk.start <= chunk.end <= len(text):
-            raise Damage(file, f"line {line} (chunk {chunk.chunk_id}): offsets "
-                         f"{chunk.start}..{chunk.end} outside the document's {len(text)} characters")
-        if text[chunk.start:chunk.end] != chunk.text:
-            raise Damage(file, f"line {line} (chunk {chunk.chunk_id}): text is not the "
-                         f"document's text at {chunk.start}..{chunk.end}")
+        if not 0 <= start <= end <= len(text):
+            raise Damage(file, f"line {line} (chunk {row['chunk_id']}): offsets "
+                         f"{start}..{end} outside the document's {len(text)} characters")
+        if text[start:end] != chunk_text:
+            raise Damage(file, f"line {line} (chunk {row['chunk_id']}): text is not the "
+                         f"document's text at {start}..{end}")
+        low[line - 1], high[line - 1] = start, end
+    _require(count == manifest["chunk_count"], file,
+             f"{count} chunks, the manifest records {manifest['chunk_count']}")
+    _require(count == codes.size, MANIFEST,
+             f"documents' chunk counts add up to {codes.size}, not chunk_count {count}")
+    return ChunkColumns(np.array(ids, dtype=bytes) if ids else np.zeros(0, dtype="S1"),
+                        low, high, codes)
 
 
 def check_sentences(rows: list[dict], chunks: list[Chunk]) -> None:
     """Sentences point inside their chunk (or within a meta chunk's card), in chunk order."""
+    columns = ChunkColumns(
+        np.array([c.chunk_id.encode("utf-8") for c in chunks], dtype=bytes),
+        np.array([0 if c.kind == "meta" else c.start for c in chunks], dtype=np.int64),
+        np.array([len(c.text) if c.kind == "meta" else c.end for c in chunks], dtype=np.int64),
+        np.zeros(len(chunks), dtype=np.int32),
+    )
+    scan_sentence_lines((json.dumps(r) for r in rows), columns)
+
+
+def scan_sentence_lines(lines, chunks: ChunkColumns) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One streaming pass over `sentences.jsonl` lines: each row has the schema, points inside
+    its chunk (or within a meta chunk's card), in chunk order. Sentences come in chunk order,
+    so a row's chunk is found by walking forward from the previous one (no table of ids).
+    Returns each sentence's chunk row, start and end as arrays."""
     file = "sentences.jsonl"
-    position = {c.chunk_id: i for i, c in enumerate(chunks)}
-    previous = (-1, -1)
-    for line, row in enumerate(rows, start=1):
-        index = position.get(row["chunk_id"])
-        if index is None:
-            raise Damage(file, f"line {line}: unknown chunk_id {row['chunk_id']!r}")
-        chunk = chunks[index]
-        low, high = (0, len(chunk.text)) if chunk.kind == "meta" else (chunk.start, chunk.end)
+    ids = chunks.ids
+    rows, starts, ends = [], [], []
+    current, previous_start = -1, -1
+    for line, raw in enumerate(lines, start=1):
+        try:
+            row = json.loads(raw)
+        except ValueError as error:
+            raise Damage(file, f"line {line}: unreadable ({error})") from None
+        check_row(row, SENTENCE_SCHEMA, file, line)
+        key = row["chunk_id"].encode("utf-8")
+        if current < 0 or ids[current] != key:
+            found = current + 1
+            while found < ids.size and ids[found] != key:
+                found += 1
+            if found >= ids.size:
+                known = bool((ids == key).any())
+                raise Damage(file, f"line {line}: out of order" if known
+                             else f"line {line}: unknown chunk_id {row['chunk_id']!r}")
+            current, previous_start = found, -1
+        low, high = int(chunks.low[current]), int(chunks.high[current])
         if not low <= row["start"] < row["end"] <= high:
             raise Damage(file, f"line {line}: offsets {row['start']}..{row['end']} outside "
-                         f"chunk {chunk.chunk_id}'s {low}..{high}")
-        if (index, row["start"]) <= previous:
+                         f"chunk {row['chunk_id']}'s {low}..{high}")
+        if row["start"] <= previous_start:
             raise Damage(file, f"line {line}: out of order")
-        previous = (index, row["start"])
+        previous_start = row["start"]
+        rows.append(current)
+        starts.append(row["start"])
+        ends.append(row["end"])
+    return (np.array(rows, dtype=np.int64), np.array(starts, dtype=np.int64),
+            np.array(ends, dtype=np.int64))
+
+
+VECTOR_BLOCK = 65_536  # rows checked at a time: memory stays flat at any size
 
 
 def check_vectors(vectors: np.ndarray, dim: int, count: int, file: str) -> None:
-    """`count` finite, L2-normalised (or all-zero) float32 rows of `dim` values."""
-    _require(vectors.ndim == 2, file, f"expected a 2-D array, found {vectors.ndim}-D")
-    _require(vectors.shape[1] == dim, file,
-             f"dimension {vectors.shape[1]}, the manifest's embedder has {dim}")
-    _require(vectors.shape[0] == count, file, f"{vectors.shape[0]} vectors for {count} rows")
-    _require(vectors.dtype == np.float32, file, f"dtype {vectors.dtype}, expected float32")
+    """`count` finite, L2-normalised (or all-zero) float32 rows of `dim` values (checked a
+    block of rows at a time)."""
+    check_vector_shape(vectors.shape, vectors.dtype, dim, count, file)
+    for start in range(0, count, VECTOR_BLOCK):
+        check_vector_block(np.asarray(vectors[start:start + VECTOR_BLOCK]), start, file)
+
+
+def check_vector_shape(shape: tuple, dtype, dim: int, count: int, file: str) -> None:
+    _require(len(shape) == 2, file, f"expected a 2-D array, found {len(shape)}-D")
+    _require(shape[1] == dim, file, f"dimension {shape[1]}, the manifest's embedder has {dim}")
+    _require(shape[0] == count, file, f"{shape[0]} vectors for {count} rows")
+    _require(np.dtype(dtype) == np.float32, file, f"dtype {dtype}, expected float32")
+
+
+def check_vector_block(vectors: np.ndarray, first_row: int, file: str) -> None:
+    """Rows `first_row`… of a vector file are finite and L2-normalised (or all zero)."""
     finite = np.isfinite(vectors).all(axis=1)
     _require(bool(finite.all()), file,
-             f"row {int(np.argmin(finite))} has NaN or infinite values")
+             f"row {first_row + int(np.argmin(finite))} has NaN or infinite values")
     norms = np.linalg.norm(vectors.astype(np.float64), axis=1)
     bad = ~((np.abs(norms - 1) <= NORM_TOLERANCE) | (norms == 0))
     _require(not bad.any(), file,
-             f"row {int(np.argmax(bad))} has norm {float(norms[np.argmax(bad)]):.4g}, "
+             f"row {first_row + int(np.argmax(bad))} has norm {float(norms[np.argmax(bad)]):.4g}, "
              "not 1 (vectors are stored L2-normalised)")
+
+
+def check_vector_file(path: Path, dim: int, count: int, file: str) -> None:
+    """`check_vectors` on a `.npy` file read a block at a time with plain reads (not mapped:
+    the check leaves nothing of the file in the process's memory)."""
+    with open(path, "rb") as handle:
+        version = np.lib.format.read_magic(handle)
+        read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                       else np.lib.format.read_array_header_2_0)
+        shape, fortran, dtype = read_header(handle)
+        _require(not fortran, file, "stored in Fortran order")
+        check_vector_shape(shape, dtype, dim, count, file)
+        for start in range(0, count, VECTOR_BLOCK):
+            rows = min(VECTOR_BLOCK, count - start)
+            block = np.fromfile(handle, dtype=dtype, count=rows * dim)
+            _require(block.size == rows * dim, file, f"truncated at row {start + block.size // dim}")
+            check_vector_block(block.reshape(rows, dim), start, file)
 
 
 def check_bm25(bm25, count: int) -> None:

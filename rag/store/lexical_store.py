@@ -68,7 +68,9 @@ class Bm25Store:
 def bm25_store_of(index) -> Bm25Store:
     """The bm25s store of a loaded build."""
     index.tokenizer.load()
-    return Bm25Store(index.bm25, index.tokenizer, [c.doc_id for c in index.chunks])
+    store = Bm25Store(index.bm25, index.tokenizer, ())
+    store.docs = index.row_docs()
+    return store
 
 
 def row_term_weights(bm25):

@@ -241,7 +241,7 @@ def fill_from_build(store: MilvusStore, index, prefix: str | None = None,
 
     store.load(create=True)
     vectors = faiss_store_of(index).vectors
-    doc_ids = [c.doc_id for c in index.chunks]
+    doc_ids = [index.doc_names[code] for code in index.doc_codes]
     weights = row_term_weights(index.bm25) if store.lexical_mode == "terms" else None
     for start in range(0, len(doc_ids), batch_size):
         stop = min(start + batch_size, len(doc_ids))
