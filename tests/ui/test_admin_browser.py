@@ -49,12 +49,16 @@ def server(tmp_path_factory, serve_tiny):
 
 
 def log_in(browser, url: str, password: str):
+    """(page, HTTP status of the login request) once the server has answered the login."""
     page = browser.new_page(viewport=VIEWPORT, locale="zh-CN")
     page.goto(url + "admin/")
     page.locator("input[type=text]").first.fill("admin")
     page.locator("input[type=password]").first.fill(password)
-    page.get_by_role("button", name="登录").click()
-    return page
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and "/login" in r.url, timeout=60_000
+    ) as login:
+        page.get_by_role("button", name="登录").click()
+    return page, login.value.status
 
 
 def wait_message(page, text: str, timeout: float = 120_000) -> str:
@@ -70,8 +74,8 @@ def test_the_chat_needs_no_login_and_a_wrong_password_opens_nothing(server, brow
     requests: list[str] = []
     chat = open_app(browser, url, requests)  # the chat is ready without any login
     chat.close()
-    page = log_in(browser, url, "wrong-password")
-    page.wait_for_timeout(1500)
+    page, status = log_in(browser, url, "wrong-password")  # answered: no waiting on a clock
+    assert status >= 400, status
     assert page.locator("#admin-list").count() == 0
     page.close()
 
@@ -80,7 +84,8 @@ def test_upload_ask_remove_refuse(server, browser, tmp_path):
     url, data_dir, seeds, base = server
     article = write_article(tmp_path / "incoming")
     print(f"uploading {article.name}")
-    admin = log_in(browser, url, PASSWORD)
+    admin, status = log_in(browser, url, PASSWORD)
+    assert status == 200, status
     admin.wait_for_selector("#admin-list", timeout=60_000)
     chat = open_app(browser, url, [])
     chat.click("#rag-settings")  # the article list renders when its accordion is open
