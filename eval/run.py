@@ -26,9 +26,10 @@ DEFAULT_SETS = (
 
 def run_eval(
     settings: Settings, sets: list[Path], out_dir: Path, progress: bool = True,
-    api_key: str | None = None, store_token: str | None = None,
+    api_key: str | None = None, store_token: str | None = None, embedder=None,
 ) -> dict:
     """Evaluate each set with the configured pipeline; returns the summary written to disk.
+    A loaded `embedder` of the same settings may be passed in (`Pipeline.load`).
 
     Minimal-pair files (rows with `pair_of`) are scored against the originals' results,
     which must be in one of the other sets."""
@@ -40,7 +41,7 @@ def run_eval(
     if not index_exists(settings.index_dir):
         print(f"no index at {settings.index_dir}: building it from {settings.seeds_dir} …", file=sys.stderr)
         build_from_settings(settings, progress=progress, store_token=store_token)
-    pipeline.load()
+    pipeline.load(embedder=embedder)
     index = pipeline.index
     results, summaries, by_type = [], {}, {}
     for name, rows in loaded.items():

@@ -8,17 +8,18 @@ from pathlib import Path
 import pytest
 
 from eval.run import run_eval
+from tests.integration.conftest import DEV_SETS
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def dev_run(seeds_settings, tmp_path_factory):
+def dev_run(seeds_settings, seeds_embedder, tmp_path_factory):
     settings = seeds_settings
     out = tmp_path_factory.mktemp("eval-out")
-    sets = [ROOT / "eval" / name for name in ("dev.jsonl", "dev2.jsonl", "natural_dev.jsonl", "pairs_dev.jsonl")]
-    summary = run_eval(settings, sets, out, progress=False)
+    sets = [ROOT / "eval" / name for name in DEV_SETS]
+    summary = run_eval(settings, sets, out, progress=False, embedder=seeds_embedder)
     return summary, out
 
 

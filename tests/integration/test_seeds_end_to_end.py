@@ -62,7 +62,7 @@ def test_rebuild_reuses_every_vector(seeds_index):
     assert report.unchanged and not (report.added or report.changed or report.removed)
 
 
-def test_hybrid_is_at_least_as_good_as_bm25_on_dev(seeds_settings):
+def test_hybrid_is_at_least_as_good_as_bm25_on_dev(seeds_settings, seeds_embedder):
     """Guards the fusion choice made on eval/dev.jsonl (see README)."""
     from eval.metrics import first_relevant_rank, hit_at
 
@@ -71,7 +71,7 @@ def test_hybrid_is_at_least_as_good_as_bm25_on_dev(seeds_settings):
 
     def hits_at(retriever_name: str) -> tuple[float, float]:
         pipeline = Pipeline.from_settings(seeds_settings.replace(retriever=retriever_name))
-        pipeline.load(generator=False)
+        pipeline.load(generator=False, embedder=seeds_embedder)
         ranks = [
             first_relevant_rank([h.chunk for h in pipeline.search(r["question"], top_k=5)], r["gold"])
             for r in rows

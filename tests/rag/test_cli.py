@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 
 import pytest
 
@@ -13,21 +14,45 @@ from rag.cli import OFFLINE_ENV, main
 pytestmark = pytest.mark.unit
 
 
+CLI_ENV = {"RAG_EMBEDDER": "hash", "RAG_MIN_CHARS": "40", "RAG_MAX_CHARS": "120",
+           "RAG_REFUSAL_THRESHOLD": "0"}
+
+
+@pytest.fixture(scope="session")
+def cli_build(tmp_path_factory):
+    """(index, exit code, output) of one `rag build` of the tiny corpus, hashing embedder via
+    the environment; `built` gives each test its own copy."""
+    import contextlib
+
+    from tests.conftest import write_corpus
+
+    base = tmp_path_factory.mktemp("cli")
+    seeds, index, out = write_corpus(base / "seeds"), base / "index", io.StringIO()
+    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(out):
+        for name, value in CLI_ENV.items():
+            patch.setenv(name, value)
+        code = main(["build", "--seeds", str(seeds), "--index", str(index), "--quiet"])
+    return index, code, out.getvalue()
+
+
 @pytest.fixture
-def built(corpus, tmp_path, monkeypatch, capsys):
-    """A CLI-built index of the tiny corpus, using the hashing embedder via the environment."""
-    monkeypatch.setenv("RAG_EMBEDDER", "hash")
-    monkeypatch.setenv("RAG_MIN_CHARS", "40")
-    monkeypatch.setenv("RAG_MAX_CHARS", "120")
-    monkeypatch.setenv("RAG_REFUSAL_THRESHOLD", "0")
-    index = tmp_path / "index"
-    assert main(["build", "--seeds", str(corpus), "--index", str(index), "--quiet"]) == 0
-    out = capsys.readouterr().out
+def built(cli_build, tmp_path, monkeypatch):
+    """A CLI-built index of the tiny corpus (a copy in tmp_path: tests may damage or rebuild
+    it), with the hashing embedder set in the environment."""
+    for name, value in CLI_ENV.items():
+        monkeypatch.setenv(name, value)
+    index, code, out = cli_build
+    assert code == 0
     assert "3 documents" in out and "added: data.txt, gd.txt, talent.txt" in out
-    return index
+    copy = tmp_path / "index"
+    shutil.copytree(index, copy, symlinks=True)  # `current` is a relative link into builds/
+    return copy
 
 
-def test_entry_point_forces_offline_mode(built):
+def test_entry_point_forces_offline_mode(built, monkeypatch, capsys):
+    for name in OFFLINE_ENV:
+        monkeypatch.delenv(name, raising=False)
+    assert main(["search", "数据烟囱", "--index", str(built)]) == 0
     for name, value in OFFLINE_ENV.items():
         assert os.environ[name] == value
 

@@ -9,6 +9,7 @@ import pytest
 
 from rag.types import Answer, AnswerSentence, Chunk, Citation, Document, Hit
 
+ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).parent / "golden"
 # The gate's strength on the tiny corpus under the hashing embedder (IDF-weighted coverage of
 # the question's terms, plus excess similarity): the answerable question covers most of its
@@ -122,3 +123,61 @@ def tiny_engine(tiny_settings):
     from ui.engine import Engine
 
     return Engine(tiny_settings, log=lambda line: None).start(background=False)
+
+
+# ---------------------------------------------------------------- the browser tests' server and chromium
+# `rag serve` over the tiny corpus, as tests/ui/test_browser.py and test_admin_browser.py run it.
+TINY_SERVE_ENV = {
+    "RAG_EMBEDDER": "hash",
+    "RAG_MIN_CHARS": "40",
+    "RAG_MAX_CHARS": "120",
+    "RAG_REFUSAL_THRESHOLD": str(TINY_THRESHOLD),  # the gate's strength scale (above)
+}
+
+
+def need_chromium() -> None:
+    """Skip without Debian's chromium; on CI, where .ci/run installs it, fail instead."""
+    from ui.browser import CHROMIUM
+
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+
+
+@pytest.fixture(scope="session")
+def serve_tiny(tiny_index):
+    """`serve_tiny(base, articles={name: text}, data_dir=None)` → (process, url, seeds, data_dir,
+    log): `rag serve` on a free loopback port over a copy of the tiny corpus (plus `articles`)
+    in `base`; the server builds `base/index` itself at start-up. Stop it with `stop_server`."""
+    import shutil
+
+    from ui.browser import start_server
+
+    def start(base: Path, articles: dict[str, str] | None = None, data_dir: Path | None = None):
+        seeds = base / "seeds"
+        shutil.copytree(tiny_index.parent / "seeds", seeds)
+        for name, text in (articles or {}).items():
+            (seeds / name).write_text(text, encoding="utf-8")
+        data_dir = data_dir or base / "data"
+        env = {**TINY_SERVE_ENV, "RAG_SEEDS_DIR": str(seeds)}
+        process, url = start_server(
+            base / "index", data_dir, env, cwd=ROOT, log_path=base / "serve.log"
+        )
+        return process, url, seeds, data_dir, base / "serve.log"
+
+    return start
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium through Playwright, one per module."""
+    need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    from ui.browser import launch_browser
+
+    with sync_playwright() as playwright:
+        chromium = launch_browser(playwright)
+        yield chromium
+        chromium.close()

@@ -5,7 +5,6 @@ switches to the new one."""
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 
@@ -21,19 +20,22 @@ CLOUD = "政务云平台建设\n\n政务云平台由省大数据中心统一运�
 QUESTION = "政务云平台由哪个单位统一运营？"
 
 
-class SlowEmbedder:
-    """The hashing embedder, pausing on every batch of passages (a long rebuild)."""
+class HeldEmbedder:
+    """The hashing embedder whose batches of passages wait while `hold` is clear (a rebuild
+    that takes as long as the test wants); `embedding` is set once a batch has begun."""
 
-    def __init__(self, pause_s: float):
+    def __init__(self):
         self.inner = make_embedder("hash")
         self.name, self.model_id, self.dim = "hash", self.inner.model_id, self.inner.dim
-        self.pause_s = pause_s
+        self.hold, self.embedding = threading.Event(), threading.Event()
+        self.hold.set()
 
     def load(self):
         return self
 
     def embed_passages(self, texts):
-        time.sleep(self.pause_s)
+        self.embedding.set()
+        assert self.hold.wait(60), "the test never let the build go on"
         return self.inner.embed_passages(texts)
 
     def embed_query(self, text):
@@ -49,7 +51,7 @@ def site(tmp_path, corpus):
                         embedder="hash", min_chars=40, max_chars=120, refusal_threshold=0.3)
     Library(corpus, settings.index_dir, make_embedder("hash"), 40, 120).rebuild()
     engine = Engine(settings, log=lambda line: None).start(background=False)
-    library = Library(corpus, settings.index_dir, SlowEmbedder(0.3), 40, 120, lock_timeout_s=5)
+    library = Library(corpus, settings.index_dir, HeldEmbedder(), 40, 120, lock_timeout_s=5)
     return settings, engine, Admin(engine, library, AuditLog(settings.data_dir))
 
 
@@ -92,19 +94,27 @@ def test_questions_are_answered_from_the_loaded_build_until_the_switch(site, tmp
     path.write_text(CLOUD, encoding="utf-8")
     assert engine.ask(QUESTION, None, 3).refused
     old_pipeline = engine._pipeline
+    held = admin.library.embedder
+    held.hold.clear()  # the build waits in the middle until the questions below are answered
     result = {}
     worker = threading.Thread(
         target=lambda: result.setdefault("message", admin.upload([str(path)], "", "张三", "",
                                                                   "", "test-client")))
     worker.start()
+    assert held.embedding.wait(60), "the upload never began embedding"
     answered_during = 0
-    while worker.is_alive():
+    for _ in range(3):
         answer = engine.ask(QUESTION, None, 3)  # never an error while the build runs
+        assert worker.is_alive() and engine._pipeline is old_pipeline
+        assert answer.refused and len(engine.documents()) == 3
+        answered_during += 1
+    held.hold.set()
+    while worker.is_alive():  # and while it writes and switches
+        answer = engine.ask(QUESTION, None, 3)
         if engine._pipeline is old_pipeline:
             assert answer.refused and len(engine.documents()) == 3
             answered_during += 1
-        time.sleep(0.05)
-    worker.join()
+        worker.join(0.05)
     assert result["message"].startswith("已入库") and answered_during > 0
     assert engine._pipeline is not old_pipeline and len(engine.documents()) == 4
     answer = engine.ask(QUESTION, None, 3)

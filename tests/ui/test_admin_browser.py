@@ -9,8 +9,6 @@ The article is a .docx written with python-docx when the loader reads .docx, els
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import stat
 import time
 from pathlib import Path
@@ -20,84 +18,47 @@ import pytest
 from rag.answer.prompts import REFUSAL
 from rag.library.admin import AUDIT_FILE, set_password
 from rag.library.source import supported_suffixes
-from ui.browser import CHROMIUM, VIEWPORT, ask, launch_browser, open_app, start_server, stop_server
+from tests.ui.conftest import need_chromium
+from ui.admin_bench import EXPECT, PARAGRAPHS, QUESTION, TITLE, write_docx
+from ui.browser import VIEWPORT, ask, open_app, stop_server
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(400)]
 
-ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "文库管理员-2026"
-TITLE = "政务云平台建设"
-PARAGRAPHS = (
-    "全省统一建设政务云平台，各部门业务系统迁移上云，实现计算资源集约共享。",
-    "政务云平台由省大数据中心统一运营，提供容灾备份服务。",
-    "迁移工作分三批完成，第一批为社保、医保等高频民生系统。",
-)
-QUESTION = "政务云平台由哪个单位统一运营？"
-EXPECT = "省大数据中心"
 
 
 def write_article(folder: Path) -> Path:
-    """The article as .docx (a heading, paragraphs, a table) when supported, else .txt."""
+    """The benchmark's article (ui/admin_bench.py) as .docx when supported, else .txt."""
     folder.mkdir(parents=True, exist_ok=True)
     if ".docx" in supported_suffixes():
-        import docx
-
-        document = docx.Document()
-        document.add_heading(TITLE, level=1)
-        for text in PARAGRAPHS:
-            document.add_paragraph(text)
-        table = document.add_table(rows=2, cols=2)
-        for row, cells in zip(table.rows, (("批次", "系统"), ("第一批", "社保、医保"))):
-            for cell, text in zip(row.cells, cells):
-                cell.text = text
-        path = folder / "cloud.docx"
-        document.save(path)
-        return path
+        return write_docx(folder / "cloud.docx")
     path = folder / "cloud.txt"
     path.write_text(TITLE + "\n\n" + "\n\n".join(PARAGRAPHS) + "\n", encoding="utf-8")
     return path
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, tiny_index):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+def server(tmp_path_factory, serve_tiny):
+    need_chromium()
     base = tmp_path_factory.mktemp("admin")
-    seeds = base / "seeds"
-    shutil.copytree(tiny_index.parent / "seeds", seeds)
     data_dir = base / "data"
     set_password(data_dir, PASSWORD)
-    env = {
-        "RAG_EMBEDDER": "hash",
-        "RAG_SEEDS_DIR": str(seeds),
-        "RAG_MIN_CHARS": "40",
-        "RAG_MAX_CHARS": "120",
-        "RAG_REFUSAL_THRESHOLD": "0.3",
-    }
-    process, url = start_server(base / "index", data_dir, env, cwd=ROOT, log_path=base / "serve.log")
+    process, url, seeds, _, _ = serve_tiny(base, data_dir=data_dir)
     yield url, data_dir, seeds, base
     stop_server(process)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_browser(playwright)
-        yield chromium
-        chromium.close()
-
-
 def log_in(browser, url: str, password: str):
+    """(page, HTTP status of the login request) once the server has answered the login."""
     page = browser.new_page(viewport=VIEWPORT, locale="zh-CN")
     page.goto(url + "admin/")
     page.locator("input[type=text]").first.fill("admin")
     page.locator("input[type=password]").first.fill(password)
-    page.get_by_role("button", name="登录").click()
-    return page
+    with page.expect_response(
+        lambda r: r.request.method == "POST" and "/login" in r.url, timeout=60_000
+    ) as login:
+        page.get_by_role("button", name="登录").click()
+    return page, login.value.status
 
 
 def wait_message(page, text: str, timeout: float = 120_000) -> str:
@@ -113,8 +74,8 @@ def test_the_chat_needs_no_login_and_a_wrong_password_opens_nothing(server, brow
     requests: list[str] = []
     chat = open_app(browser, url, requests)  # the chat is ready without any login
     chat.close()
-    page = log_in(browser, url, "wrong-password")
-    page.wait_for_timeout(1500)
+    page, status = log_in(browser, url, "wrong-password")  # answered: no waiting on a clock
+    assert status >= 400, status
     assert page.locator("#admin-list").count() == 0
     page.close()
 
@@ -123,7 +84,8 @@ def test_upload_ask_remove_refuse(server, browser, tmp_path):
     url, data_dir, seeds, base = server
     article = write_article(tmp_path / "incoming")
     print(f"uploading {article.name}")
-    admin = log_in(browser, url, PASSWORD)
+    admin, status = log_in(browser, url, PASSWORD)
+    assert status == 200, status
     admin.wait_for_selector("#admin-list", timeout=60_000)
     chat = open_app(browser, url, [])
     chat.click("#rag-settings")  # the article list renders when its accordion is open

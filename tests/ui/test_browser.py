@@ -18,9 +18,8 @@ import pytest
 
 from rag.answer.prompts import ERROR_EMPTY, REFUSAL, RELATED_LABEL
 from ui import strings as S
-from ui.browser import (
-    CHROMIUM, PHONE, ask, foreign_requests, launch_browser, open_app, start_server, stop_server,
-)
+from tests.ui.conftest import need_chromium
+from ui.browser import PHONE, ask, foreign_requests, open_app, start_server, stop_server
 from ui.script import to_simplified, to_traditional
 from ui.logs import read_jsonl
 
@@ -74,45 +73,25 @@ SEEDS = Scenario(
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, tiny_index):
+def server(tmp_path_factory, serve_tiny):
     """(url, data_dir, scenario, log): a running `rag serve`, stopped after the module."""
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    need_chromium()
     base = tmp_path_factory.mktemp("browser")
-    data_dir = base / "data"
     real_index = os.environ.get("UI_E2E_INDEX")
     if real_index:
-        index_dir, env, scenario = Path(real_index), {}, SEEDS
+        process, url = start_server(
+            Path(real_index), base / "data", {}, cwd=ROOT, log_path=base / "serve.log"
+        )
+        scenario = SEEDS
     else:
-        # The tiny corpus of tests/conftest.py (written beside `tiny_index`) plus markup; the
-        # server builds the index itself, so the build-at-start-up path runs too.
-        seeds = base / "seeds"
-        shutil.copytree(tiny_index.parent / "seeds", seeds)
-        (seeds / "evil.txt").write_text(EVIL_ARTICLE, encoding="utf-8")
-        (seeds / "notes.txt").write_text(NOTES_ARTICLE, encoding="utf-8")
-        index_dir, scenario = base / "index", TINY
-        env = {
-            "RAG_EMBEDDER": "hash",
-            "RAG_SEEDS_DIR": str(seeds),
-            "RAG_MIN_CHARS": "40",
-            "RAG_MAX_CHARS": "120",
-            "RAG_REFUSAL_THRESHOLD": "0.3",  # the gate's strength scale (tests/ui/conftest.py)
-        }
-    process, url = start_server(index_dir, data_dir, env, cwd=ROOT, log_path=base / "serve.log")
-    yield url, data_dir, scenario, base / "serve.log"
+        # The tiny corpus of tests/conftest.py plus markup; the server builds the index
+        # itself, so the build-at-start-up path runs too.
+        process, url, _, _, _ = serve_tiny(
+            base, {"evil.txt": EVIL_ARTICLE, "notes.txt": NOTES_ARTICLE}
+        )
+        scenario = TINY
+    yield url, base / "data", scenario, base / "serve.log"
     stop_server(process)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_browser(playwright)
-        yield chromium
-        chromium.close()
 
 
 def _app(server, browser, **options):
@@ -607,19 +586,11 @@ def test_copy_export_and_history(app, server, tmp_path):
     assert scenario.answerable in page.inner_text("#rag-chat")
 
 
-def test_a_question_asked_while_the_index_loads_is_answered_once_ready(browser, tmp_path, tiny_index):
+def test_a_question_asked_while_the_index_loads_is_answered_once_ready(browser, tmp_path, serve_tiny):
     """A second server that builds its index at start-up: the question is asked at once."""
     if os.environ.get("UI_E2E_INDEX"):
         pytest.skip("needs a server that is still building its index")
-    seeds = tmp_path / "seeds"
-    shutil.copytree(tiny_index.parent / "seeds", seeds)
-    env = {
-        "RAG_EMBEDDER": "hash", "RAG_SEEDS_DIR": str(seeds), "RAG_MIN_CHARS": "40",
-        "RAG_MAX_CHARS": "120", "RAG_REFUSAL_THRESHOLD": "0.3",
-    }
-    process, url = start_server(
-        tmp_path / "index", tmp_path / "data", env, cwd=ROOT, log_path=tmp_path / "serve.log"
-    )
+    process, url, _, _, _ = serve_tiny(tmp_path)
     try:
         page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
         page.goto(url)
