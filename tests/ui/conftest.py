@@ -147,22 +147,24 @@ def need_chromium() -> None:
 
 @pytest.fixture(scope="session")
 def serve_tiny(tiny_index):
-    """`serve_tiny(base, articles={name: text}, data_dir=None)` → (process, url, seeds, data_dir,
-    log): `rag serve` on a free loopback port over a copy of the tiny corpus (plus `articles`)
-    in `base`; the server builds `base/index` itself at start-up. Stop it with `stop_server`."""
+    """`serve_tiny(base, articles={name: text}, data_dir=None, env=None)` → (process, url,
+    seeds, data_dir, log): `rag serve` on a free loopback port over a copy of the tiny corpus
+    (plus `articles`) in `base`, with `env` on top of the tiny settings; the server builds
+    `base/index` itself at start-up. Stop it with `stop_server`."""
     import shutil
 
     from ui.browser import start_server
 
-    def start(base: Path, articles: dict[str, str] | None = None, data_dir: Path | None = None):
+    def start(base: Path, articles: dict[str, str] | None = None, data_dir: Path | None = None,
+              env: dict[str, str] | None = None):
         seeds = base / "seeds"
         shutil.copytree(tiny_index.parent / "seeds", seeds)
         for name, text in (articles or {}).items():
             (seeds / name).write_text(text, encoding="utf-8")
         data_dir = data_dir or base / "data"
-        env = {**TINY_SERVE_ENV, "RAG_SEEDS_DIR": str(seeds)}
         process, url = start_server(
-            base / "index", data_dir, env, cwd=ROOT, log_path=base / "serve.log"
+            base / "index", data_dir, {**TINY_SERVE_ENV, "RAG_SEEDS_DIR": str(seeds), **(env or {})},
+            cwd=ROOT, log_path=base / "serve.log",
         )
         return process, url, seeds, data_dir, base / "serve.log"
 

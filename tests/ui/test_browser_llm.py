@@ -6,16 +6,14 @@ reply slowly enough to watch."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
-from ui.browser import CHROMIUM, PHONE, launch_browser, open_app, start_server, stop_server
+from ui.browser import PHONE, open_app, stop_server
+
+from tests.ui.conftest import need_chromium
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
-ROOT = Path(__file__).resolve().parents[2]
 QUESTION = "广东由谁担任数字政府改革建设工作领导小组组长？"
 REPLY = (
     "广东成立由省长任组长的数字政府改革建设工作领导小组。[1]"
@@ -37,37 +35,17 @@ WATCH_JS = r"""
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory, tiny_index, fakes):
+def served(tmp_path_factory, serve_tiny, fakes):
     """(url, fake LLM server): `rag serve` answering through the fake model."""
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    need_chromium()
     llm = fakes("openai_server").FakeOpenAIServer(
         respond=lambda body: REPLY, chunk_delay_s=0.12
     ).start()
-    base = tmp_path_factory.mktemp("browser-llm")
-    env = {
-        "RAG_EMBEDDER": "hash",
-        "RAG_REFUSAL_THRESHOLD": "0.3",
-        "RAG_GENERATOR": "openai",
-        "RAG_LLM_BASE_URL": llm.url,
-        "RAG_LLM_MODEL": "fake-qwen",
-    }
-    process, url = start_server(tiny_index, base / "data", env, cwd=ROOT, log_path=base / "serve.log")
+    env = {"RAG_GENERATOR": "openai", "RAG_LLM_BASE_URL": llm.url, "RAG_LLM_MODEL": "fake-qwen"}
+    process, url, *_ = serve_tiny(tmp_path_factory.mktemp("browser-llm"), env=env)
     yield url, llm
     stop_server(process)
     llm.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_browser(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.parametrize("device", ["desktop", "phone"])
