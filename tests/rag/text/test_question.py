@@ -82,6 +82,7 @@ def test_words_ending_in_局_that_are_not_bureaus_are_not_organisations():
     "question, measure",
     [("广东全省统一的事项库一共梳理出多少个政务服务事项？", "个"),
      ("数据分为多少级？", "级"),
+     ("数据安全等级一共有几级？", "级"),
      ("腾讯占多少股份？", "")],
 )
 def test_a_number_question_records_the_measure_word_it_asks_in(question, measure):
