@@ -5,10 +5,19 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import datetime
 
 from rag.ingest.loaders.base import DocumentError, Extracted
 
 _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
+# Core properties that name no author: the tool or the default account that saved the file.
+_PLACEHOLDER_AUTHORS = frozenset({
+    "python-docx", "Microsoft Office User", "Microsoft Office 用户", "Administrator", "admin",
+    "User", "user", "Windows User", "Windows 用户", "微软用户",
+})
+# The creation time in python-docx's default template: a file made by a script that never set
+# its own carries this date, which says nothing about the document.
+_TEMPLATE_CREATED = datetime(2013, 12, 23, 23, 15)
 
 
 def _heading_level(style_name: str) -> int:
@@ -61,12 +70,17 @@ def load_docx(data: bytes, name: str) -> Extracted:
         lines.append(text)
     properties = document.core_properties
     created = properties.created
+    author = properties.author or ""
+    if author.strip() in _PLACEHOLDER_AUTHORS:  # the account or tool that saved it, no author
+        author = ""
+    if created is not None and created.replace(tzinfo=None) == _TEMPLATE_CREATED:
+        created = None  # python-docx's template date, not the document's
     return Extracted(
         text="\n".join(lines),
         format="docx",
         headings=tuple(headings),
         title=title,
         property_title=(properties.title or "").strip(),
-        property_authors=tuple(a for a in re.split(r"[;；,，、]\s*", properties.author or "") if a.strip()),
+        property_authors=tuple(a for a in re.split(r"[;；,，、]\s*", author) if a.strip()),
         property_date=created.date().isoformat() if created else "",
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import docx
@@ -17,6 +18,7 @@ def write_docx(path: Path) -> None:
     document = docx.Document()
     document.core_properties.author = "张三；李四"
     document.core_properties.title = "属性里的标题"
+    document.core_properties.created = datetime(2024, 3, 1, 9, 30)
     document.add_heading("数字政府建设工作方案", level=0)  # the Title style
     document.add_paragraph("为深入推进数字政府建设，提升政务服务水平，结合本市实际，制定本方案。")
     document.add_heading("一、总体要求", level=1)
@@ -40,7 +42,7 @@ def test_docx_headings_become_the_heading_path_and_tables_stay(tmp_path: Path) -
     assert (document.doc_id, document.format, document.encoding) == ("方案.docx", "docx", "")
     assert document.title == "数字政府建设工作方案"
     assert document.authors == ("张三", "李四")
-    assert document.date  # the file's creation date, from its core properties
+    assert document.date == "2024-03-01"  # the file's creation date, from its core properties
     assert "全程网办率 | 70% | 90%" in document.text
     assert "平均办理时间 | 10天 | 5天" in document.text
     headings = [(document.text[o : document.text.index("\n", o)], level) for o, level in document.headings]
@@ -50,6 +52,15 @@ def test_docx_headings_become_the_heading_path_and_tables_stay(tmp_path: Path) -
     assert "全程网办率 | 70% | 90%" in by_section["一、总体要求 > （一）工作目标"]
     assert "各部门要加强组织领导" in by_section["二、保障措施"]
     assert all(document.text[c.start : c.end] == c.text for c in chunks)
+
+
+def test_a_script_made_docx_gets_no_template_author_or_date(tmp_path: Path) -> None:
+    document = docx.Document()  # python-docx's template: author "python-docx", 2013-12-23
+    document.add_heading("政务云平台建设方案", level=0)
+    document.add_paragraph("政务云平台由省大数据中心统一运营，提供容灾备份服务。")
+    document.save(tmp_path / "yun.docx")
+    (loaded,) = load_documents(tmp_path).documents
+    assert loaded.authors == () and loaded.date == ""
 
 
 def test_damaged_docx_is_reported(tmp_path: Path) -> None:
