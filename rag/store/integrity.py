@@ -133,6 +133,18 @@ def check_row(row: object, schema: dict[str, tuple[type, ...]], file: str, line:
                          f"expected {' or '.join(k.__name__ for k in kinds)}")
 
 
+def parsed_rows(lines, schema: dict, file: str):
+    """`(line number, row)` of each JSON line, parsed and checked against `schema`; an
+    unreadable or misshapen line raises `Damage` naming the file and the line."""
+    for line, raw in enumerate(lines, start=1):
+        try:
+            row = json.loads(raw)
+        except ValueError as error:
+            raise Damage(file, f"line {line}: unreadable ({error})") from None
+        check_row(row, schema, file, line)
+        yield line, row
+
+
 def check_rows(rows: list, schema: dict, file: str) -> None:
     for line, row in enumerate(rows, start=1):
         check_row(row, schema, file, line)
@@ -184,12 +196,7 @@ def scan_chunk_lines(lines, documents: dict[str, Document], manifest: dict,
     high = np.zeros(codes.size, dtype=np.int64)
     texts = [documents[name].text for name in names]
     count = 0
-    for line, raw in enumerate(lines, start=1):
-        try:
-            row = json.loads(raw)
-        except ValueError as error:
-            raise Damage(file, f"line {line}: unreadable ({error})") from None
-        check_row(row, schema, file, line)
+    for line, row in parsed_rows(lines, schema, file):
         count = line
         if row["doc_id"] not in documents:
             raise Damage(file, f"line {line} (chunk {row['chunk_id']}): unknown doc_id {row['doc_id']!r}")
@@ -242,12 +249,7 @@ def scan_sentence_lines(lines, chunks: ChunkColumns) -> tuple[np.ndarray, np.nda
     ids = chunks.ids
     rows, starts, ends = [], [], []
     current, previous_start = -1, -1
-    for line, raw in enumerate(lines, start=1):
-        try:
-            row = json.loads(raw)
-        except ValueError as error:
-            raise Damage(file, f"line {line}: unreadable ({error})") from None
-        check_row(row, SENTENCE_SCHEMA, file, line)
+    for line, row in parsed_rows(lines, SENTENCE_SCHEMA, file):
         key = row["chunk_id"].encode("utf-8")
         if current < 0 or ids[current] != key:
             found = current + 1
