@@ -305,10 +305,12 @@ def publish_build(index_dir: Path, staging: Path, build_id: str, manifest: dict)
     )
     final = index_dir / BUILDS / build_id
     os.rename(staging, final)
+    current = current_path(index_dir)
+    previous = os.readlink(current) if current.is_symlink() else ""
     link = index_dir / f".{CURRENT}-{build_id}"
     os.symlink(Path(BUILDS) / build_id, link)
-    os.replace(link, current_path(index_dir))
-    _prune_builds(index_dir, keep=build_id)
+    os.replace(link, current)
+    _prune_builds(index_dir, keep=(build_id, Path(previous).name))
     return final
 
 
@@ -336,17 +338,14 @@ def check_writable(index_dir: Path) -> None:
         raise _not_writable(index_dir, error) from error
 
 
-def _prune_builds(index_dir: Path, keep: str) -> None:
-    """Remove builds other than `keep` and the one before it, and leftovers of interrupted
-    builds. The previous build stays so that a reader who resolved `current` just before the
-    switch can finish reading it (writers hold the writer lock, so no staging dir is live)."""
-    names = sorted(
-        p.name for p in (Path(index_dir) / BUILDS).iterdir()
-        if not p.name.startswith(".") and p.name != keep and (p / "manifest.json").is_file()
-    )
-    previous = set(names[-1:])
+def _prune_builds(index_dir: Path, keep: tuple[str, str]) -> None:
+    """Remove builds other than `keep` (the new build and the one `current` named before the
+    switch), and leftovers of interrupted builds. The previous build stays so that a reader
+    who resolved `current` just before the switch can finish reading it (writers hold the
+    writer lock, so no staging dir is live). Build ids are not compared: two builds within one
+    second differ only in their random suffix."""
     for path in (Path(index_dir) / BUILDS).iterdir():
-        if path.name != keep and path.name not in previous:
+        if path.name not in keep:
             shutil.rmtree(path, ignore_errors=True)
     for path in Path(index_dir).glob(f".{CURRENT}-*"):
         path.unlink(missing_ok=True)

@@ -145,6 +145,18 @@ def test_only_the_latest_build_and_the_one_before_are_kept(corpus, tmp_path):
     assert current_path(tmp_path / "index").resolve() in builds
 
 
+def test_the_build_current_named_is_kept_even_when_ids_sort_otherwise(corpus, tmp_path, monkeypatch):
+    """Builds within one second differ only in their random suffix: the one kept beside the new
+    build is the one `current` named before the switch, not the last name in sort order."""
+    ids = iter(["20260101T000000-ffffffff", "20260101T000000-00000000", "20260101T000000-11111111"])
+    monkeypatch.setattr(index_module, "new_build_id", lambda: next(ids))
+    for _ in range(3):
+        build(corpus, tmp_path / "index")
+    kept = sorted(p.name for p in (tmp_path / "index" / "builds").iterdir())
+    assert kept == ["20260101T000000-00000000", "20260101T000000-11111111"]
+    assert current_path(tmp_path / "index").resolve().name == "20260101T000000-11111111"
+
+
 def test_read_only_index_fails_before_the_documents_are_embedded(corpus, tmp_path, monkeypatch):
     """Issue 11, item 11: the folder is checked first, not after minutes of embedding."""
     import errno
