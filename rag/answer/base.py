@@ -92,14 +92,6 @@ def last_answer(items: Iterable[str | Answer]) -> Answer:
     return answer
 
 
-def guarded_answer(generator, question: str, hits: list[Hit], decision=None) -> Answer:
-    """Drain an LLM generator's guarded `stream()`: the model reads the passages itself, so the
-    gate's decision only lends the guard its evidence (a bare fragment stands only where the
-    evidence has it); the history's `seen` spans change nothing for a model."""
-    evidence = decision.evidence if decision is not None else ()
-    return last_answer(generator.stream(question, hits, evidence))
-
-
 _OPEN_MARKER = re.compile(r"\s*\[\d*")  # a citation marker still arriving
 
 
@@ -138,15 +130,12 @@ def stream_answer(
     generator, question: str, hits: list[Hit], decision: GateDecision | None = None,
     seen: Collection[tuple[str, int, int]] = (),
 ) -> Iterator[Partial | Answer]:
-    """`Partial` answers while a generator writes, then its final `Answer`: a generator's own
-    `stream_answer`, an LLM generator's `stream` (raw text pieces left out), or else one
-    `generate` call (the extractive answer is whole at once)."""
+    """`Partial` answers while a generator writes, then its final `Answer`: the generator's
+    own `stream_answer` (LLM generators, the fallback), or else one `generate` call (the
+    extractive answer is whole at once)."""
     own = getattr(generator, "stream_answer", None)
     if own is not None:
         yield from own(question, hits, decision, seen)
-    elif hasattr(generator, "stream"):
-        evidence = decision.evidence if decision is not None else ()
-        yield from (i for i in generator.stream(question, hits, evidence) if not isinstance(i, str))
     else:
         yield generator.generate(question, hits, decision, seen)
 
