@@ -18,11 +18,14 @@ ASKED = (
     "date", "number", "who", "place", "definition", "reason", "method", "list",
     "comparison", "yesno", "other",
 )
+# Measure words a count is asked in (几个, 多少项); 年 and 天 only after 多少 (近几年 asks no count).
+_COUNTED = "个项家次种条位名所部成倍大步级类批层轮届期"
+
 _ASKED_RULES: tuple[tuple[str, re.Pattern], ...] = (
     ("reason", re.compile(r"(?:难|问题|原因|根子|症结|根源|关键)(?:就)?在哪")),  # not a place
     ("date", re.compile(r"何时|什么时候|哪一?年|哪一?个?月|哪一?天|哪一日|几月|几号|何年|什么时间|哪个时间|日期是")),
     ("list", re.compile(r"哪几|几个方面|哪些方面")),
-    ("number", re.compile(r"多少|多长时间|多久|(?<!哪)几[个项家次种条位名所部成倍大步级类批层轮届期]|第几|比例是|百分之几|几成")),
+    ("number", re.compile(rf"多少|多长时间|多久|(?<!哪)几[{_COUNTED}]|第几|比例是|百分之几|几成")),
     ("who", re.compile(r"谁|哪位|何人|哪些人|哪个人|哪些学者|哪位学者|哪[个家些]?(?:单位|部门|机构|企业|公司|组织|会议|期刊|网站)")),
     ("place", re.compile(r"哪里|何地|何处|在哪儿|哪个(?:省|市|地区|城市|国家)|哪些(?:省|市|地区|城市|国家)")),
     ("definition", re.compile(r"什么是|是指什么|指什么|指的是什么|含义|定义|内涵|何为|何谓|如何界定|怎样界定|怎么界定|界定为|界定是什么|是什么意思|意味着什么")),
@@ -156,13 +159,13 @@ def _granularity(view: str) -> str:
     return ""
 
 
-_MEASURE = re.compile(r"(?:多少|几)(个|项|家|次|名|条|位|种|倍|成|类|批|级|层|轮|届|期|步|大|年|天|人|元|亿|万)")
+_MEASURE = re.compile(rf"多少([{_COUNTED}年天人元亿万])|几([{_COUNTED}])")
 
 
 def _measure(view: str) -> str:
     """The measure word a number question asks in (多少个, 几级), "" when none."""
     found = _MEASURE.search(view)
-    return found.group(1) if found else ""
+    return (found.group(1) or found.group(2)) if found else ""
 
 
 def fold_place(name: str) -> str:
