@@ -16,6 +16,7 @@ import json
 import os
 import socket
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from rag.settings import Settings, SettingsError, load_settings, redact_credentials
@@ -344,44 +345,42 @@ def _library(args: argparse.Namespace):
     )
 
 
-def _library_errors() -> tuple[type[Exception], ...]:
-    """What a library command raises for a problem the user can fix."""
+@contextmanager
+def _library_problems():
+    """A library command's problem the user can fix becomes a `UserError` (one line, exit 2)."""
     from rag.ingest.load import DocumentError
     from rag.library.catalog import CatalogError
     from rag.library.commands import LibraryError
     from rag.store.lock import LockTimeout
 
-    return (LibraryError, CatalogError, DocumentError, LockTimeout, ValueError, OSError)
+    try:
+        yield
+    except (LibraryError, CatalogError, DocumentError, LockTimeout, ValueError, OSError) as error:
+        raise UserError(str(error)) from None
 
 
 def cmd_add(args: argparse.Namespace) -> int:
     from rag.library.catalog import Metadata
 
-    try:
+    with _library_problems():
         metadata = Metadata.parse(args.title, args.authors, args.date, args.source)
         report = _library(args).add(
             args.paths, metadata, progress=not args.quiet, allow_duplicate=args.allow_duplicate
         )
-    except _library_errors() as error:
-        raise UserError(str(error)) from None
     print(report.summary())
     return 0
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    try:
+    with _library_problems():
         report = _library(args).remove(args.doc_ids, progress=not args.quiet)
-    except _library_errors() as error:
-        raise UserError(str(error)) from None
     print(report.summary())
     return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    try:
+    with _library_problems():
         entries = _library(args).entries()
-    except _library_errors() as error:
-        raise UserError(str(error)) from None
     if args.json:
         _print_json([e.as_json() for e in entries])
         return 0
